@@ -1,0 +1,82 @@
+// careerlink's configuration: one TOML file, validated against declarative key tables (one table
+// per component, fluent-bit's config_map idea). The same tables print `config describe` and
+// document config/careerlink.example.toml. Every key has a built-in default, so careerlink runs
+// with no file at all.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <expected>
+#include <filesystem>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace careerlink {
+
+struct LogConfig {
+  std::string level = "info";   // trace | debug | info | warn | error | off
+  std::string format = "text";  // text | json (JSON lines)
+  bool file = true;             // also write a rotating file in <data_dir>/log/
+  std::uint64_t max_file_size_mb = 10;
+  int max_files = 5;
+};
+
+struct StoreConfig {
+  std::string backend = "sqlite";
+  int busy_timeout_ms = 5000;
+  std::string synchronous = "normal";  // normal | full
+};
+
+struct ImportConfig {
+  std::uint64_t max_file_size_mb = 1024;  // files larger than this are refused unread
+  int max_xml_depth = 64;                 // CTF nesting is about 8 deep; more is hostile
+  std::uint64_t max_text_kb = 1024;       // longest text node accepted
+};
+
+struct SchoolConfig {
+  std::string urn;
+  std::string laestab;
+  std::string name;
+  std::string timezone = "Europe/London";
+};
+
+struct Config {
+  std::optional<std::filesystem::path> data_dir;
+  LogConfig log;
+  StoreConfig store;
+  ImportConfig import;
+  std::vector<SchoolConfig> schools;
+  std::optional<std::filesystem::path> source_file;  // the file it was read from, if any
+};
+
+// One thing wrong with a config file, in the FILE:LINE: form editors and people both read.
+struct ConfigDiagnostic {
+  std::string file;
+  std::size_t line = 0;
+  std::string message;  // what is wrong and what to do
+  [[nodiscard]] std::string to_string() const;
+};
+
+// Reads and validates `file`. Unknown keys, wrong types, values out of range and inline secrets
+// are all errors; every error found is returned, not just the first.
+std::expected<Config, std::vector<ConfigDiagnostic>> load_config(const std::filesystem::path& file);
+
+// The same, from text already in memory (`name` is used in diagnostics).
+std::expected<Config, std::vector<ConfigDiagnostic>> parse_config(std::string_view text,
+                                                                  const std::string& name);
+
+// Prints every key with its type, default and one-line meaning, from the validating tables.
+void describe_config(std::ostream& out);
+
+// Where the config is looked for when --config is not given: $CAREERLINK_CONFIG, then the
+// platform's usual place (/etc/careerlink/careerlink.toml; %ProgramData%\careerlink\careerlink.toml),
+// else none (built-in defaults).
+std::optional<std::filesystem::path> default_config_path();
+
+// The platform's usual data directory: /var/lib/careerlink when running as root, else
+// $XDG_DATA_HOME/careerlink or ~/.local/share/careerlink; %ProgramData%\careerlink on Windows.
+std::filesystem::path default_data_dir();
+
+}  // namespace careerlink

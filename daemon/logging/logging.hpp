@@ -1,0 +1,18 @@
+// Logging: spdlog to the console (stderr) and a rotating file in <data_dir>/log/careerlink.log,
+// as text or JSON lines. Rule for every caller: no pupil names, dates of birth or secrets above
+// debug level; log UPN-free counts and ids at info.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+#include "daemon/config/config.hpp"
+
+namespace careerlink {
+
+// `verbose` counts -v flags: each lowers the console level by one step from the config's level.
+// `log_dir` empty (or config.file false) means console only.
+void init_logging(const LogConfig& config, const std::optional<std::filesystem::path>& log_dir,
+                  int verbose);
+
+}  // namespace careerlink
