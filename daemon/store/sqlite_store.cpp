@@ -1,0 +1,1 @@
+#include "daemon/store/store.hpp"
