@@ -16,7 +16,11 @@
 namespace careerlink {
 
 struct StoreError {
+  // `conflict`: the record clashes with what is stored (two pupils would share a UPN); the
+  // caller rejects that record and goes on. `failure`: the store itself failed; stop.
+  enum class Kind { failure, conflict };
   std::string message;
+  Kind kind = Kind::failure;
 };
 
 template <class T>

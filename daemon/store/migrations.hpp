@@ -1,0 +1,18 @@
+// Numbered schema migrations for the SQLite back end. A migration is never edited once
+// released: a change to the schema is a new, higher-numbered entry.
+#pragma once
+
+#include <span>
+#include <string_view>
+
+namespace careerlink::sqlite {
+
+struct Migration {
+  int version;
+  std::string_view description;
+  std::string_view sql;
+};
+
+std::span<const Migration> migrations();
+
+}  // namespace careerlink::sqlite

@@ -1,0 +1,87 @@
+// A thin RAII layer over the SQLite C API, private to the SQLite back end: a connection, and
+// cached prepared statements with typed binding of careerlink's optional fields.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "daemon/store/store.hpp"
+
+// Propagates a StoreResult error from an expression to the caller (which returns StoreResult).
+#define CAREERLINK_TRY(expr)                                           \
+  do {                                                                 \
+    if (auto&& careerlink_try_result = (expr); !careerlink_try_result) \
+      return std::unexpected(std::move(careerlink_try_result.error())); \
+  } while (false)
+
+namespace careerlink::sqlite {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  ~Statement() { sqlite3_finalize(stmt_); }
+
+  // Clears bindings and state so a cached statement can run again.
+  Statement& reset();
+
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, double value);
+  Statement& bind(int index, const std::optional<std::string>& value);
+  Statement& bind(int index, const std::optional<bool>& value);
+  Statement& bind(int index, const std::optional<double>& value);
+  Statement& bind_null(int index);
+
+  // Runs one step: true when a row is ready, false when done. Errors become StoreError.
+  StoreResult<bool> step();
+  // Runs to completion (for statements that return no rows).
+  StoreResult<void> run();
+
+  [[nodiscard]] bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  [[nodiscard]] std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  [[nodiscard]] std::string text(int col) const;
+  [[nodiscard]] std::optional<std::string> opt_text(int col) const;
+  [[nodiscard]] std::optional<bool> opt_bool(int col) const;
+  [[nodiscard]] std::optional<double> opt_double(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Connection {
+ public:
+  static StoreResult<std::unique_ptr<Connection>> open(const std::string& path);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Runs one or more statements with no parameters and no result rows.
+  StoreResult<void> exec(std::string_view sql);
+  // A prepared statement for `sql`, reset and ready to bind; prepared once per connection.
+  // `sql` must outlive the connection (a string literal), since it keys the cache.
+  StoreResult<Statement*> prepare(const char* sql);
+
+  [[nodiscard]] std::int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  // Rows changed by the last INSERT, UPDATE or DELETE.
+  [[nodiscard]] int changes() const { return sqlite3_changes(db_); }
+  [[nodiscard]] const std::string& path() const { return path_; }
+
+ private:
+  Connection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_;
+  std::string path_;
+  std::map<const char*, std::unique_ptr<Statement>> cache_;
+};
+
+}  // namespace careerlink::sqlite
