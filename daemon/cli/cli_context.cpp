@@ -1,0 +1,56 @@
+#include "daemon/cli/cli_context.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "daemon/logging/logging.hpp"
+
+namespace careerlink::cli {
+
+std::filesystem::path Context::data_dir() const {
+  if (data_dir_option) return *data_dir_option;
+  if (config_.data_dir) return *config_.data_dir;
+  return default_data_dir();
+}
+
+bool Context::load() {
+  if (loaded_) return true;
+  std::optional<std::filesystem::path> file;
+  if (config_file) {
+    file = *config_file;
+  } else {
+    file = default_config_path();
+  }
+  if (file) {
+    auto loaded = load_config(*file);
+    if (!loaded) {
+      for (const auto& d : loaded.error()) std::cerr << d.to_string() << '\n';
+      return false;
+    }
+    config_ = std::move(*loaded);
+  }
+  init_logging(config_.log, data_dir() / "log", verbose);
+  loaded_ = true;
+  return true;
+}
+
+Store* Context::store() {
+  if (store_) return store_.get();
+  if (!load()) return nullptr;
+  SqliteOptions options;
+  options.busy_timeout_ms = config_.store.busy_timeout_ms;
+  options.synchronous = config_.store.synchronous;
+  auto opened = open_sqlite_store(data_dir(), options);
+  if (!opened) {
+    std::cerr << "careerlink: " << opened.error().message << '\n';
+    spdlog::error("store: {}", opened.error().message);
+    return nullptr;
+  }
+  store_ = std::move(*opened);
+  spdlog::debug("store open at {} (schema version {})", data_dir().string(),
+                store_->schema_version());
+  return store_.get();
+}
+
+}  // namespace careerlink::cli

@@ -1,0 +1,37 @@
+// What every subcommand shares: the global options, and the config, logging and store they
+// lead to, each set up once and only when a command needs it.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "daemon/config/config.hpp"
+#include "daemon/store/store.hpp"
+
+namespace careerlink::cli {
+
+class Context {
+ public:
+  // Global options, filled by CLI11.
+  std::optional<std::string> config_file;
+  std::optional<std::string> data_dir_option;
+  int verbose = 0;
+
+  // Loads the config (the --config file, the default place, or built-in defaults) and starts
+  // logging. Prints FILE:LINE errors and returns false when the config is invalid.
+  bool load();
+  // Opens the store in the data directory; prints why not and returns nullptr on failure.
+  Store* store();
+
+  [[nodiscard]] const Config& config() const { return config_; }
+  [[nodiscard]] std::filesystem::path data_dir() const;
+
+ private:
+  Config config_;
+  bool loaded_ = false;
+  std::unique_ptr<Store> store_;
+};
+
+}  // namespace careerlink::cli

@@ -1,0 +1,21 @@
+// Each subcommand family registers itself on the CLI11 app. A registration sets `action` when its
+// command is chosen; main runs the action after parsing and exits with what it returns.
+#pragma once
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace careerlink::cli {
+
+class Context;
+using Action = std::function<int()>;
+
+void add_import_commands(CLI::App& app, Context& context, Action& action);
+void add_pupil_commands(CLI::App& app, Context& context, Action& action);
+void add_staff_commands(CLI::App& app, Context& context, Action& action);
+void add_config_commands(CLI::App& app, Context& context, Action& action);
+
+}  // namespace careerlink::cli
