@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Day one on a fresh Debian 12 machine: install what careerlink needs, build it, load the bundled
+# sample school (Riverside Academy: a CTF export, a pupil list with tutor groups, and a staff
+# list) into a fresh data directory, and list its pupils.
+#   sudo packaging/quickstart.sh            (data goes to build/sample-data)
+#   CAREERLINK_DATA_DIR=/srv/cl sudo -E packaging/quickstart.sh
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+bash "$root/packaging/setup-debian.sh"
+cmake -S "$root" -B "$root/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$root/build" -j"$(nproc)" --target careerlink
+
+careerlink=("$root/build/daemon/cli/careerlink")
+data=${CAREERLINK_DATA_DIR:-$root/build/sample-data}
+sample=$root/packaging/sample-school
+rm -rf "$data"  # a fresh data directory every time: this is a demonstration
+cl() { "${careerlink[@]}" --data-dir "$data" "$@"; }
+
+echo
+echo "== Importing the sample school into $data"
+cl import ctf "$sample/8204321_CTF_8204321_001.xml"
+cl import csv "$sample/pupils-with-tutor-groups.csv" --preset pupils
+cl import csv "$sample/staff-groups.csv" --preset staff
+echo
+echo "== Pupils"
+cl pupils list
+echo
+echo "careerlink is built at ${careerlink[0]}; the sample data is in $data."
+echo "Try:  ${careerlink[0]} --data-dir $data pupils list --group 10A"
+echo "      ${careerlink[0]} --data-dir $data pupils show G820432114001 --format json"
