@@ -25,7 +25,8 @@ bool Context::load() {
   if (file) {
     auto loaded = load_config(*file);
     if (!loaded) {
-      for (const auto& d : loaded.error()) std::cerr << d.to_string() << '\n';
+      for (const auto& d : loaded.error())
+        std::cerr << d.to_string() << '\n';
       return false;
     }
     config_ = std::move(*loaded);

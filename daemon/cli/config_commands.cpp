@@ -36,9 +36,11 @@ void add_config_commands(CLI::App& app, Context& context, Action& action) {
       }
       auto loaded = load_config(*path);
       if (!loaded) {
-        for (const auto& d : loaded.error()) std::cerr << d.to_string() << '\n';
-        std::cerr << loaded.error().size() << (loaded.error().size() == 1 ? " problem" : " problems")
-                  << " in " << path->string() << '\n';
+        for (const auto& d : loaded.error())
+          std::cerr << d.to_string() << '\n';
+        std::cerr << loaded.error().size()
+                  << (loaded.error().size() == 1 ? " problem" : " problems") << " in "
+                  << path->string() << '\n';
         return exit_code::config_error;
       }
       std::cout << path->string() << ": valid\n";

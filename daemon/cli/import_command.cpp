@@ -1,6 +1,6 @@
 // `careerlink import ctf FILE...` and `careerlink import csv FILE --preset NAME|--mapping FILE`.
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 #include <memory>

@@ -14,11 +14,15 @@
 
 namespace careerlink::cli {
 
-bool Progress::terminal() { return careerlink_isatty(careerlink_fileno(stderr)) != 0; }
+bool Progress::terminal() {
+  return careerlink_isatty(careerlink_fileno(stderr)) != 0;
+}
 
 Progress::Progress(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::update(std::uint64_t done, std::uint64_t total) {
   if (!enabled_ || total == 0) return;

@@ -66,7 +66,8 @@ int list_pupils(Context& context, const ListArgs& args) {
   }
   if (args.format == "json") {
     auto out = nlohmann::ordered_json::array();
-    for (const auto& p : *pupils) out.push_back(pupil_json(p));
+    for (const auto& p : *pupils)
+      out.push_back(pupil_json(p));
     std::cout << out.dump(2) << '\n';
   } else if (args.format == "csv") {
     print_pupils_csv(std::cout, *pupils);
@@ -98,7 +99,8 @@ int show_pupil(Context& context, const ShowArgs& args) {
   return exit_code::ok;
 }
 
-int list_staff(Context& context, const std::optional<std::string>& school, const std::string& format) {
+int list_staff(Context& context, const std::optional<std::string>& school,
+               const std::string& format) {
   Store* store = context.store();
   if (!store) return exit_code::io_error;
   auto schools = store->schools();
@@ -120,7 +122,8 @@ int list_staff(Context& context, const std::optional<std::string>& school, const
         j["email"] = m.email;
         j["school_laestab"] = s.laestab;
         j["groups"] = nlohmann::ordered_json::array();
-        for (const auto& [group, role] : m.groups) j["groups"].push_back({{"group", group}, {"role", role}});
+        for (const auto& [group, role] : m.groups)
+          j["groups"].push_back({{"group", group}, {"role", role}});
         out.push_back(std::move(j));
       } else {
         std::cout << m.email << "  ";

@@ -14,7 +14,9 @@ nlohmann::ordered_json or_null(const std::optional<T>& v) {
   return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
 
-std::string text(const std::optional<std::string>& v) { return v.value_or(""); }
+std::string text(const std::optional<std::string>& v) {
+  return v.value_or("");
+}
 
 std::string yes_no(const std::optional<bool>& v) {
   if (!v) return "";
@@ -100,9 +102,11 @@ nlohmann::ordered_json pupil_json(const PupilView& p) {
 void print_pupils_table(std::ostream& out, const std::vector<PupilView>& pupils) {
   constexpr std::size_t n = std::size(kColumns);
   std::vector<std::size_t> widths(n);
-  for (std::size_t c = 0; c < n; ++c) widths[c] = width(kColumns[c].heading);
+  for (std::size_t c = 0; c < n; ++c)
+    widths[c] = width(kColumns[c].heading);
   for (const auto& p : pupils) {
-    for (std::size_t c = 0; c < n; ++c) widths[c] = std::max(widths[c], width(kColumns[c].value(p)));
+    for (std::size_t c = 0; c < n; ++c)
+      widths[c] = std::max(widths[c], width(kColumns[c].value(p)));
   }
   auto row = [&](auto cell) {
     for (std::size_t c = 0; c < n; ++c) {
@@ -113,16 +117,19 @@ void print_pupils_table(std::ostream& out, const std::vector<PupilView>& pupils)
     out << '\n';
   };
   row([&](std::size_t c) { return std::string(kColumns[c].heading); });
-  for (const auto& p : pupils) row([&](std::size_t c) { return kColumns[c].value(p); });
+  for (const auto& p : pupils)
+    row([&](std::size_t c) { return kColumns[c].value(p); });
   out << pupils.size() << (pupils.size() == 1 ? " pupil\n" : " pupils\n");
 }
 
 void print_pupils_csv(std::ostream& out, const std::vector<PupilView>& pupils) {
   constexpr std::size_t n = std::size(kColumns);
-  for (std::size_t c = 0; c < n; ++c) out << (c ? "," : "") << csv_field(kColumns[c].heading);
+  for (std::size_t c = 0; c < n; ++c)
+    out << (c ? "," : "") << csv_field(kColumns[c].heading);
   out << "\r\n";
   for (const auto& p : pupils) {
-    for (std::size_t c = 0; c < n; ++c) out << (c ? "," : "") << csv_field(kColumns[c].value(p));
+    for (std::size_t c = 0; c < n; ++c)
+      out << (c ? "," : "") << csv_field(kColumns[c].value(p));
     out << "\r\n";
   }
 }
@@ -132,15 +139,16 @@ void print_pupil_detail(std::ostream& out, const PupilView& p) {
     out << std::left << std::setw(20) << label << (value.empty() ? "-" : value) << '\n';
   };
   std::string former;
-  for (const auto& f : p.former_upns) former += (former.empty() ? "" : ", ") + f;
+  for (const auto& f : p.former_upns)
+    former += (former.empty() ? "" : ", ") + f;
   line("UPN", p.upn);
   line("Former UPNs", former);
   line("ULN", text(p.uln));
   line("Surname", text(p.surname));
   line("Forename", text(p.forename));
   line("Middle names", text(p.middle_names));
-  line("Preferred name", text(p.preferred_forename) +
-                             (p.preferred_surname ? " " + *p.preferred_surname : ""));
+  line("Preferred name",
+       text(p.preferred_forename) + (p.preferred_surname ? " " + *p.preferred_surname : ""));
   line("Date of birth", text(p.dob));
   line("Sex", text(p.sex));
   line("NC year", text(p.nc_year));

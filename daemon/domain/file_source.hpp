@@ -24,7 +24,8 @@ struct FileError {
   }
 };
 
-// What a source learned about the file as a whole, for the summary ("CTF 25.0", "CSV preset pupils").
+// What a source learned about the file as a whole, for the summary ("CTF 25.0", "CSV preset
+// pupils").
 struct FileInfo {
   std::string format;
 };

@@ -12,8 +12,8 @@ namespace careerlink {
 
 // The school a file describes. CTF names it by LEA + Estab (LAESTAB) and, from CTF 18, a URN.
 struct SchoolRecord {
-  std::string laestab;               // 7 digits: 3-digit LA code + 4-digit establishment number
-  std::optional<std::string> urn;    // 6 digits
+  std::string laestab;             // 7 digits: 3-digit LA code + 4-digit establishment number
+  std::optional<std::string> urn;  // 6 digits
   std::optional<std::string> name;
 };
 
@@ -62,9 +62,9 @@ struct StaffGroupRecord {
   std::optional<std::string> forename;
   std::optional<std::string> surname;
   std::optional<std::string> source_id;
-  std::string group;               // group name, e.g. "10B"
+  std::string group;                 // group name, e.g. "10B"
   std::string group_kind = "tutor";  // "tutor" | "year" | "class"
-  std::string role;                // e.g. "tutor", "head_of_year", "teacher"
+  std::string role;                  // e.g. "tutor", "head_of_year", "teacher"
   std::vector<std::string> problems;
 };
 

@@ -8,7 +8,9 @@ namespace {
 // DfE check-letter alphabet: 23 letters, I, O and S left out. A=0 ... Z=22.
 constexpr std::string_view kAlphabet = "ABCDEFGHJKLMNPQRTUVWXYZ";
 
-constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 std::optional<int> letter_index(char c) {
   const auto pos = kAlphabet.find(c);
@@ -49,8 +51,7 @@ std::optional<std::string> upn_problem(std::string_view upn) {
            " characters; a UPN has 13 (a check letter and 12 more)";
   }
   if (!letter_index(upn[0])) {
-    return "UPN '" + std::string(upn) +
-           "' must start with a check letter (A-Z without I, O and S)";
+    return "UPN '" + std::string(upn) + "' must start with a check letter (A-Z without I, O and S)";
   }
   for (std::size_t i = 1; i < 12; ++i) {
     if (!is_digit(upn[i])) {
@@ -59,8 +60,7 @@ std::optional<std::string> upn_problem(std::string_view upn) {
     }
   }
   if (!is_digit(upn[12]) && !letter_index(upn[12])) {
-    return "UPN '" + std::string(upn) +
-           "' ends in '" + std::string(1, upn[12]) +
+    return "UPN '" + std::string(upn) + "' ends in '" + std::string(1, upn[12]) +
            "'; the last character is a digit, or for a temporary UPN a letter other than I, O, S";
   }
   const auto expected = upn_check_letter(upn);

@@ -11,8 +11,10 @@ namespace careerlink {
 namespace {
 
 std::string trimmed_upper(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    s.remove_suffix(1);
   std::string out(s);
   std::ranges::transform(out, out.begin(),
                          [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
@@ -50,7 +52,8 @@ class ImportSink final : public RecordSink {
   bool on_pupil(PupilRecord&& pupil) override {
     if (!ensure_school()) return false;
     pupil.upn = trimmed_upper(pupil.upn);
-    for (auto& former : pupil.former_upns) former = trimmed_upper(former);
+    for (auto& former : pupil.former_upns)
+      former = trimmed_upper(former);
     if (auto reason = pupil_problem(pupil)) {
       reject_pupil(pupil, std::move(*reason));
       return true;
@@ -178,9 +181,15 @@ class ImportSink final : public RecordSink {
 
   void count(UpsertOutcome outcome) {
     switch (outcome) {
-      case UpsertOutcome::inserted: ++summary_.imported; break;
-      case UpsertOutcome::updated: ++summary_.updated; break;
-      case UpsertOutcome::unchanged: ++summary_.unchanged; break;
+      case UpsertOutcome::inserted:
+        ++summary_.imported;
+        break;
+      case UpsertOutcome::updated:
+        ++summary_.updated;
+        break;
+      case UpsertOutcome::unchanged:
+        ++summary_.unchanged;
+        break;
     }
   }
 
@@ -212,9 +221,9 @@ std::expected<ImportSummary, ImportFailure> import_file(Store& store, FileSource
   if (!info) return std::unexpected(ImportFailure{info.error()});
   summary.format = info->format;
   if (sink.school()) {
-    auto recorded = (*tx)->record_import(
-        *sink.school(), summary.file, summary.format, summary.imported, summary.updated,
-        summary.unchanged, static_cast<std::int64_t>(summary.rejected.size()));
+    auto recorded = (*tx)->record_import(*sink.school(), summary.file, summary.format,
+                                         summary.imported, summary.updated, summary.unchanged,
+                                         static_cast<std::int64_t>(summary.rejected.size()));
     if (!recorded) {
       return std::unexpected(
           ImportFailure{FileError{summary.file, 0, "store: " + recorded.error().message}, true});

@@ -42,8 +42,8 @@ struct ImportFailure {
 };
 
 struct ImportOptions {
-  std::string source_system;            // "ctf", "csv", ...: keys the pupils' source ids
-  std::optional<std::string> school;    // URN or LAESTAB, for files that do not name their school
+  std::string source_system;          // "ctf", "csv", ...: keys the pupils' source ids
+  std::optional<std::string> school;  // URN or LAESTAB, for files that do not name their school
   // A pupil without a date of birth is rejected. Off for a CSV mapping without a DOB column; such
   // a file may then only update pupils already known, never create half a pupil.
   bool require_dob = true;

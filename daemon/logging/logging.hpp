@@ -5,6 +5,8 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "daemon/config/config.hpp"
 
@@ -14,5 +16,9 @@ namespace careerlink {
 // `log_dir` empty (or config.file false) means console only.
 void init_logging(const LogConfig& config, const std::optional<std::filesystem::path>& log_dir,
                   int verbose);
+
+// For the rare log line that must identify a secret (which token failed): "***" plus the last
+// four characters when longer than 8, else just "***", so a log never holds enough to use it.
+std::string redact_secret(std::string_view secret);
 
 }  // namespace careerlink

@@ -114,6 +114,8 @@ constexpr std::array kMigrations{
 
 }  // namespace
 
-std::span<const Migration> migrations() { return kMigrations; }
+std::span<const Migration> migrations() {
+  return kMigrations;
+}
 
 }  // namespace careerlink::sqlite

@@ -65,7 +65,8 @@ StoreResult<void> Statement::run() {
 std::string Statement::text(int col) const {
   const auto* p = sqlite3_column_text(stmt_, col);
   const int n = sqlite3_column_bytes(stmt_, col);
-  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+  return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(n))
+           : std::string();
 }
 
 std::optional<std::string> Statement::opt_text(int col) const {
@@ -85,9 +86,8 @@ std::optional<double> Statement::opt_double(int col) const {
 
 StoreResult<std::unique_ptr<Connection>> Connection::open(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     StoreError err{"cannot open database " + path + ": " +
                    (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc))};

@@ -14,9 +14,9 @@
 #include "daemon/store/store.hpp"
 
 // Propagates a StoreResult error from an expression to the caller (which returns StoreResult).
-#define CAREERLINK_TRY(expr)                                           \
-  do {                                                                 \
-    if (auto&& careerlink_try_result = (expr); !careerlink_try_result) \
+#define CAREERLINK_TRY(expr)                                            \
+  do {                                                                  \
+    if (auto&& careerlink_try_result = (expr); !careerlink_try_result)  \
       return std::unexpected(std::move(careerlink_try_result.error())); \
   } while (false)
 
@@ -33,7 +33,9 @@ class Statement {
   Statement& reset();
 
   Statement& bind(int index, std::string_view value);
-  Statement& bind(int index, const std::string& value) { return bind(index, std::string_view(value)); }
+  Statement& bind(int index, const std::string& value) {
+    return bind(index, std::string_view(value));
+  }
   Statement& bind(int index, const char* value) { return bind(index, std::string_view(value)); }
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, double value);
@@ -47,7 +49,9 @@ class Statement {
   // Runs to completion (for statements that return no rows).
   StoreResult<void> run();
 
-  [[nodiscard]] bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+  [[nodiscard]] bool is_null(int col) const {
+    return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+  }
   [[nodiscard]] std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   [[nodiscard]] std::string text(int col) const;
   [[nodiscard]] std::optional<std::string> opt_text(int col) const;

@@ -35,8 +35,7 @@ constexpr std::array kTextColumns{
     TextColumn{"surname", &PupilRecord::surname, &PupilView::surname},
     TextColumn{"forename", &PupilRecord::forename, &PupilView::forename},
     TextColumn{"middle_names", &PupilRecord::middle_names, &PupilView::middle_names},
-    TextColumn{"preferred_surname", &PupilRecord::preferred_surname,
-               &PupilView::preferred_surname},
+    TextColumn{"preferred_surname", &PupilRecord::preferred_surname, &PupilView::preferred_surname},
     TextColumn{"preferred_forename", &PupilRecord::preferred_forename,
                &PupilView::preferred_forename},
     TextColumn{"dob", &PupilRecord::dob, &PupilView::dob},
@@ -63,24 +62,30 @@ std::string column_list(std::string_view prefix) {
     out += prefix;
     out += name;
   };
-  for (const auto& c : kTextColumns) add(c.name);
-  for (const auto& c : kBoolColumns) add(c.name);
+  for (const auto& c : kTextColumns)
+    add(c.name);
+  for (const auto& c : kBoolColumns)
+    add(c.name);
   add(kAttendanceColumn);
   return out;
 }
 
 // Binds a record's fields in column_list order starting at `index`; returns the next index.
 int bind_fields(Statement& st, int index, const PupilRecord& r) {
-  for (const auto& c : kTextColumns) st.bind(index++, r.*(c.record));
-  for (const auto& c : kBoolColumns) st.bind(index++, r.*(c.record));
+  for (const auto& c : kTextColumns)
+    st.bind(index++, r.*(c.record));
+  for (const auto& c : kBoolColumns)
+    st.bind(index++, r.*(c.record));
   st.bind(index++, r.attendance_pct);
   return index;
 }
 
 // Reads fields in column_list order starting at column `col`.
 void read_fields(const Statement& st, int col, PupilView& v) {
-  for (const auto& c : kTextColumns) v.*(c.view) = st.opt_text(col++);
-  for (const auto& c : kBoolColumns) v.*(c.view) = st.opt_bool(col++);
+  for (const auto& c : kTextColumns)
+    v.*(c.view) = st.opt_text(col++);
+  for (const auto& c : kBoolColumns)
+    v.*(c.view) = st.opt_bool(col++);
   v.attendance_pct = st.opt_double(col);
 }
 
@@ -99,7 +104,8 @@ const std::string& insert_pupil_sql() {
   static const std::string sql = [] {
     std::string cols = column_list("");
     std::string marks = "?, ?";
-    for (std::size_t i = 0; i < kTextColumns.size() + kBoolColumns.size() + 1; ++i) marks += ", ?";
+    for (std::size_t i = 0; i < kTextColumns.size() + kBoolColumns.size() + 1; ++i)
+      marks += ", ?";
     return "INSERT INTO pupil (school_id, upn, " + cols + ") VALUES (" + marks + ")";
   }();
   return sql;
@@ -116,8 +122,10 @@ const std::string& update_pupil_sql() {
       sets += name;
       sets += ")";
     };
-    for (const auto& c : kTextColumns) add(c.name);
-    for (const auto& c : kBoolColumns) add(c.name);
+    for (const auto& c : kTextColumns)
+      add(c.name);
+    for (const auto& c : kBoolColumns)
+      add(c.name);
     add(kAttendanceColumn);
     // Parameters: ?1 pupil id, ?2 upn, then the fields in order from ?3.
     std::string out = "UPDATE pupil SET " + sets +
@@ -268,7 +276,7 @@ StoreResult<SchoolId> SqliteTransaction::upsert_school(const SchoolRecord& schoo
 }
 
 StoreResult<std::optional<std::int64_t>> SqliteTransaction::pupil_by_upn(SchoolId school,
-                                                                          std::string_view upn) {
+                                                                         std::string_view upn) {
   auto st = db_.prepare("SELECT id FROM pupil WHERE school_id = ?1 AND upn = ?2");
   CAREERLINK_TRY(st);
   (*st)->bind(1, school).bind(2, upn);
@@ -358,7 +366,8 @@ StoreResult<std::int64_t> SqliteTransaction::ensure_group(SchoolId school, std::
       " ON CONFLICT (school_id, kind, name) DO NOTHING");
   CAREERLINK_TRY(ins);
   CAREERLINK_TRY((*ins)->bind(1, school).bind(2, kind).bind(3, name).run());
-  auto sel = db_.prepare("SELECT id FROM pupil_group WHERE school_id = ?1 AND kind = ?2 AND name = ?3");
+  auto sel =
+      db_.prepare("SELECT id FROM pupil_group WHERE school_id = ?1 AND kind = ?2 AND name = ?3");
   CAREERLINK_TRY(sel);
   (*sel)->bind(1, school).bind(2, kind).bind(3, name);
   auto row = (*sel)->step();
@@ -387,8 +396,8 @@ StoreResult<bool> SqliteTransaction::set_tutor_group(SchoolId school, std::int64
 }
 
 StoreResult<UpsertOutcome> SqliteTransaction::upsert_pupil(SchoolId school,
-                                                          std::string_view source_system,
-                                                          const PupilRecord& r) {
+                                                           std::string_view source_system,
+                                                           const PupilRecord& r) {
   auto match = match_pupil(school, source_system, r);
   CAREERLINK_TRY(match);
   std::int64_t id = 0;
@@ -420,8 +429,9 @@ StoreResult<UpsertOutcome> SqliteTransaction::upsert_pupil(SchoolId school,
       auto other = pupil_by_upn(school, r.upn);
       CAREERLINK_TRY(other);
       if (*other && **other != id) {
-        return std::unexpected(StoreError{"UPN " + r.upn + " already belongs to another pupil at this school",
-                                          StoreError::Kind::conflict});
+        return std::unexpected(
+            StoreError{"UPN " + r.upn + " already belongs to another pupil at this school",
+                       StoreError::Kind::conflict});
       }
     }
     if (current.upn != r.upn || differs(r, current)) {
@@ -447,10 +457,11 @@ StoreResult<UpsertOutcome> SqliteTransaction::upsert_pupil(SchoolId school,
 }
 
 StoreResult<UpsertOutcome> SqliteTransaction::upsert_staff_group(SchoolId school,
-                                                                const StaffGroupRecord& row) {
+                                                                 const StaffGroupRecord& row) {
   UpsertOutcome outcome = UpsertOutcome::unchanged;
   auto find = db_.prepare(
-      "SELECT id, title, forename, surname, source_id FROM staff WHERE school_id = ?1 AND email = ?2");
+      "SELECT id, title, forename, surname, source_id FROM staff WHERE school_id = ?1 AND email = "
+      "?2");
   CAREERLINK_TRY(find);
   (*find)->bind(1, school).bind(2, row.email);
   auto found = (*find)->step();
@@ -507,9 +518,8 @@ StoreResult<UpsertOutcome> SqliteTransaction::upsert_staff_group(SchoolId school
 }
 
 StoreResult<void> SqliteTransaction::record_import(SchoolId school, std::string_view file,
-                                                   std::string_view format,
-                                                   std::int64_t imported, std::int64_t updated,
-                                                   std::int64_t unchanged,
+                                                   std::string_view format, std::int64_t imported,
+                                                   std::int64_t updated, std::int64_t unchanged,
                                                    std::int64_t rejected) {
   auto st = db_.prepare(
       "INSERT INTO import_run (school_id, file, format, imported, updated, unchanged, rejected)"
@@ -534,8 +544,8 @@ StoreResult<std::vector<SchoolInfo>> SqliteStore::schools() {
     auto row = (*st)->step();
     CAREERLINK_TRY(row);
     if (!*row) break;
-    out.push_back(SchoolInfo{(*st)->int64(0), (*st)->text(1), (*st)->opt_text(2),
-                             (*st)->opt_text(3)});
+    out.push_back(
+        SchoolInfo{(*st)->int64(0), (*st)->text(1), (*st)->opt_text(2), (*st)->opt_text(3)});
   }
   return out;
 }
@@ -586,7 +596,8 @@ StoreResult<std::vector<PupilView>> SqliteStore::list_pupils(const PupilFilter& 
     if (!*row) break;
     out.push_back(read_pupil(**st));
   }
-  for (auto& v : out) CAREERLINK_TRY(load_former_upns(v));
+  for (auto& v : out)
+    CAREERLINK_TRY(load_former_upns(v));
   return out;
 }
 
@@ -611,7 +622,8 @@ StoreResult<std::optional<PupilView>> SqliteStore::find_pupil(std::string_view u
 StoreResult<std::vector<StaffView>> SqliteStore::list_staff(SchoolId school) {
   auto st = db_->prepare(
       "SELECT s.id, s.email, s.title, s.forename, s.surname, g.name, gs.role FROM staff s"
-      " LEFT JOIN group_staff gs ON gs.staff_id = s.id LEFT JOIN pupil_group g ON g.id = gs.group_id"
+      " LEFT JOIN group_staff gs ON gs.staff_id = s.id LEFT JOIN pupil_group g ON g.id = "
+      "gs.group_id"
       " WHERE s.school_id = ?1 ORDER BY s.email, g.name, gs.role");
   CAREERLINK_TRY(st);
   (*st)->bind(1, school);
@@ -622,8 +634,8 @@ StoreResult<std::vector<StaffView>> SqliteStore::list_staff(SchoolId school) {
     if (!*row) break;
     const std::int64_t id = (*st)->int64(0);
     if (out.empty() || out.back().id != id) {
-      out.push_back(StaffView{id, (*st)->text(1), (*st)->opt_text(2), (*st)->opt_text(3),
-                              (*st)->opt_text(4), {}});
+      out.push_back(StaffView{
+          id, (*st)->text(1), (*st)->opt_text(2), (*st)->opt_text(3), (*st)->opt_text(4), {}});
     }
     if (!(*st)->is_null(5)) out.back().groups.emplace_back((*st)->text(5), (*st)->text(6));
   }
@@ -632,9 +644,9 @@ StoreResult<std::vector<StaffView>> SqliteStore::list_staff(SchoolId school) {
 
 // Applies every migration newer than the database, each in its own transaction.
 StoreResult<int> migrate(Connection& db) {
-  CAREERLINK_TRY(db.exec(
-      "CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY,"
-      " description TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+  CAREERLINK_TRY(
+      db.exec("CREATE TABLE IF NOT EXISTS schema_migration (version INTEGER PRIMARY KEY,"
+              " description TEXT NOT NULL, applied_at TEXT NOT NULL)"));
   auto st = db.prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migration");
   CAREERLINK_TRY(st);
   auto row = (*st)->step();
@@ -659,7 +671,8 @@ StoreResult<int> migrate(Connection& db) {
       if (!rec) {
         applied = std::unexpected(rec.error());
       } else {
-        applied = (*rec)->bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description).run();
+        applied =
+            (*rec)->bind(1, static_cast<std::int64_t>(m.version)).bind(2, m.description).run();
       }
     }
     if (!applied) {
@@ -678,7 +691,8 @@ StoreResult<int> migrate(Connection& db) {
 
 int latest_schema_version() {
   int latest = 0;
-  for (const auto& m : sqlite::migrations()) latest = std::max(latest, m.version);
+  for (const auto& m : sqlite::migrations())
+    latest = std::max(latest, m.version);
   return latest;
 }
 

@@ -46,8 +46,7 @@ struct PupilView {
   std::string upn;
   std::vector<std::string> former_upns;
   std::optional<std::string> uln;
-  std::optional<std::string> surname, forename, middle_names, preferred_surname,
-      preferred_forename;
+  std::optional<std::string> surname, forename, middle_names, preferred_surname, preferred_forename;
   std::optional<std::string> dob, sex, nc_year, enrol_status, on_roll_date, leaving_date;
   std::optional<bool> fsm;
   std::optional<std::string> sen;

@@ -26,11 +26,11 @@ TEST(Upn, RejectsWrongCheckLetter) {
 
 TEST(Upn, RejectsMalformed) {
   EXPECT_TRUE(upn_problem(""));
-  EXPECT_TRUE(upn_problem("B80120000500"));     // 12 chars
-  EXPECT_TRUE(upn_problem("B8012000050011"));   // 14 chars
-  EXPECT_TRUE(upn_problem("I801200005001"));    // I is never a check letter
-  EXPECT_TRUE(upn_problem("B8012X0005001"));    // letter inside
-  EXPECT_TRUE(upn_problem("M80120000500I"));    // temporary may not end in I, O or S
+  EXPECT_TRUE(upn_problem("B80120000500"));    // 12 chars
+  EXPECT_TRUE(upn_problem("B8012000050011"));  // 14 chars
+  EXPECT_TRUE(upn_problem("I801200005001"));   // I is never a check letter
+  EXPECT_TRUE(upn_problem("B8012X0005001"));   // letter inside
+  EXPECT_TRUE(upn_problem("M80120000500I"));   // temporary may not end in I, O or S
   EXPECT_TRUE(upn_problem("M80120000500O"));
   EXPECT_TRUE(upn_problem("M80120000500S"));
 }
