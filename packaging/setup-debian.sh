@@ -12,6 +12,7 @@ packages=(
   libhowardhinnant-date-dev tzdata libcsv-dev
   libgtest-dev libgmock-dev
   clang-format clang-tidy
+  bsdutils
 )
 
 missing=()

@@ -235,5 +235,21 @@ TEST(Cli, ProgressIsNotDrawnWhenStderrIsNotATerminal) {
   EXPECT_EQ(r.err.find('\r'), std::string::npos);
 }
 
+TEST(Cli, ProgressIsDrawnOnATerminal) {
+  // `script` (util-linux) gives the command a pseudo-terminal, as a technician's shell would.
+  Cli cl;
+  const auto big = cl.dir / "big.xml";
+  auto gen = test::run_command(CAREERLINK_GEN_BINARY,
+                               {"ctf", "--pupils", "1500", "--seed", "3", "--out", big.string()});
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  const std::string command = std::string(CAREERLINK_BINARY) + " --data-dir " +
+                              (cl.dir / "data").string() + " import ctf " + big.string();
+  auto r = test::run_command("/usr/bin/script", {"-qec", command, "/dev/null"});
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("\rimporting " + big.string()), std::string::npos);
+  EXPECT_NE(r.out.find("%"), std::string::npos);
+  EXPECT_NE(r.out.find("1500 imported"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace careerlink
