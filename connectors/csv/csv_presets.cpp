@@ -37,7 +37,7 @@ constexpr std::string_view kStaffPreset =
 # To adapt it, copy this file, change the header names on the right to those in your MIS
 # report, and point the CSV source's mapping setting at your copy (see connectors/csv/README.md).
 kind = "staff_groups"
-optional = ["title", "forename", "surname"]  # files without these headers are still read
+optional = ["title", "forename", "surname", "group_kind"]  # files without these headers are still read
 
 [columns]  # careerlink field = "header in the CSV"
 email = "Staff Email"
@@ -45,6 +45,7 @@ title = "Title"
 forename = "Forename"
 surname = "Surname"
 group = "Group"
+group_kind = "Group Type"  # Tutor, Year or Class; without it every group is a tutor group
 role = "Role"
 
 [values.role]  # "text in the CSV" = careerlink role; others become lower_case_with_underscores

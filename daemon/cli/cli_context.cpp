@@ -31,7 +31,7 @@ bool Context::load() {
     }
     config_ = std::move(*loaded);
   }
-  init_logging(config_.log, data_dir() / "log", verbose);
+  init_logging(config_.log, data_dir() / "log", verbose, ConsoleUse::command);
   loaded_ = true;
   return true;
 }
@@ -45,7 +45,7 @@ Store* Context::store() {
   auto opened = open_sqlite_store(data_dir(), options);
   if (!opened) {
     std::cerr << "careerlink: " << opened.error().message << '\n';
-    spdlog::error("store: {}", opened.error().message);
+    spdlog::warn("store: {}", opened.error().message);
     return nullptr;
   }
   store_ = std::move(*opened);

@@ -93,7 +93,7 @@ int run_import(Context& context, FileSource& source, const ImportArgs& args,
     progress.finish();
     if (!result) {
       const auto& f = result.error();
-      spdlog::error("import refused: {}", f.error.to_string());
+      spdlog::warn("import refused: {}", f.error.to_string());
       if (json) {
         std::cout << failure_json(f).dump() << '\n';
       } else {

@@ -27,7 +27,8 @@ void describe_config(std::ostream& out) {
       out << ", default: " << key.default_text;
       if (!key.allowed.empty()) {
         out << "; allowed:";
-        for (const std::string& value : key.allowed) out << ' ' << value;
+        for (const std::string& value : key.allowed)
+          out << ' ' << value;
       }
       if (key.min && key.max) {
         out << "; range: " << *key.min << ".." << *key.max;

@@ -9,10 +9,6 @@
 #include <stdexcept>
 #include <utility>
 
-// Tables are written with designated initializers, naming only the fields that matter for each
-// key; GCC 12 warns about every field left to its default member initializer, which here is the
-// point rather than a slip.
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 namespace careerlink {
 
@@ -139,13 +135,13 @@ std::vector<ConfigTable> builtin_tables() {
       .path = "store",
       .description = "The store: the single truth for pupils, guidance records and the outbox",
       .keys = {
-          ConfigKey{.name = "backend",
-                    .type = KeyType::enumeration,
-                    .default_text = "sqlite",
-                    .description = "Database back end; sqlite keeps one file in <data_dir>",
-                    .allowed = {"sqlite"},
-                    .store =
-                        [](Config& c, const ConfigValue& v) { c.store.backend = v.as_string(); }},
+          ConfigKey{
+              .name = "backend",
+              .type = KeyType::enumeration,
+              .default_text = "sqlite",
+              .description = "Database back end; sqlite keeps one file in <data_dir>",
+              .allowed = {"sqlite"},
+              .store = [](Config& c, const ConfigValue& v) { c.store.backend = v.as_string(); }},
           ConfigKey{.name = "busy_timeout_ms",
                     .type = KeyType::integer,
                     .default_text = "5000",
@@ -163,10 +159,8 @@ std::vector<ConfigTable> builtin_tables() {
                     .description = "SQLite durability: normal is safe with WAL against crashes; "
                                    "full also survives power loss",
                     .allowed = {"normal", "full"},
-                    .store =
-                        [](Config& c, const ConfigValue& v) {
-                          c.store.synchronous = v.as_string();
-                        }},
+                    .store = [](Config& c,
+                                const ConfigValue& v) { c.store.synchronous = v.as_string(); }},
       }});
 
   tables.push_back(ConfigTable{
@@ -222,24 +216,24 @@ std::vector<ConfigTable> builtin_tables() {
                   .unique = true,
                   .store = [](Config& c,
                               const ConfigValue& v) { c.schools.back().urn = v.as_string(); }},
-              ConfigKey{.name = "laestab",
-                        .type = KeyType::string,
-                        .default_text = "(required)",
-                        .description = "LA code and establishment number, as in CTF files",
-                        .pattern = "[0-9]{7}",
-                        .pattern_help = "7 digits: the 3-digit LA code then the 4-digit "
-                                        "establishment number",
-                        .required = true,
-                        .store =
-                            [](Config& c, const ConfigValue& v) {
-                              c.schools.back().laestab = v.as_string();
-                            }},
-              ConfigKey{.name = "name",
-                        .type = KeyType::string,
-                        .default_text = "\"\"",
-                        .description = "The school's name, for logs and the careers panel",
-                        .store = [](Config& c,
-                                    const ConfigValue& v) { c.schools.back().name = v.as_string(); }},
+              ConfigKey{
+                  .name = "laestab",
+                  .type = KeyType::string,
+                  .default_text = "(required)",
+                  .description = "LA code and establishment number, as in CTF files",
+                  .pattern = "[0-9]{7}",
+                  .pattern_help = "7 digits: the 3-digit LA code then the 4-digit "
+                                  "establishment number",
+                  .required = true,
+                  .store = [](Config& c,
+                              const ConfigValue& v) { c.schools.back().laestab = v.as_string(); }},
+              ConfigKey{
+                  .name = "name",
+                  .type = KeyType::string,
+                  .default_text = "\"\"",
+                  .description = "The school's name, for logs and the careers panel",
+                  .store = [](Config& c,
+                              const ConfigValue& v) { c.schools.back().name = v.as_string(); }},
               ConfigKey{
                   .name = "timezone",
                   .type = KeyType::string,
@@ -280,6 +274,14 @@ void register_config_table(ConfigTable table) {
   }
   if (table.array && !table.add_element) {
     throw std::logic_error("array config table [[" + table.path + "]] needs add_element");
+  }
+  for (const ConfigKey& key : table.keys) {
+    const bool string_like = key.type != KeyType::integer && key.type != KeyType::boolean &&
+                             key.type != KeyType::floating;
+    if (key.unique && !string_like) {
+      throw std::logic_error("config key " + table.path + "." + key.name +
+                             ": unique is for string keys");
+    }
   }
   r.tables.push_back(std::move(table));
 }

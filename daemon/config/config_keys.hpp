@@ -60,7 +60,7 @@ struct ConfigKey {
   std::string pattern_help;  // how a person should read `pattern`: "6 digits"
   ValueCheck check;          // anything a pattern cannot say (e.g. the time zone exists)
   bool required = false;
-  bool unique = false;  // array tables: no two elements may share this value
+  bool unique = false;  // array tables, string-like keys: no two elements may share the value
   std::function<void(Config&, const ConfigValue&)> store;
 };
 

@@ -4,10 +4,10 @@
 #include <cctype>
 #include <cerrno>
 #include <charconv>
-#include <cstdio>
+#include <fstream>
 #include <map>
-#include <memory>
 #include <regex>
+#include <sstream>
 #include <system_error>
 
 #include <toml++/toml.h>
@@ -38,8 +38,10 @@ bool ends_with_word(std::string_view key, std::string_view word) {
 // from "level" (the commonest typo is a swap).
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
@@ -133,7 +135,9 @@ bool parses_as_integer(std::string_view text) {
   return ec == std::errc{} && end == text.data() + text.size() && !text.empty();
 }
 
-std::size_t line_of(const toml::node& node) { return node.source().begin.line; }
+std::size_t line_of(const toml::node& node) {
+  return node.source().begin.line;
+}
 
 class Loader {
  public:
@@ -188,7 +192,8 @@ class Loader {
   std::vector<std::string> names_under(std::string_view prefix, const ConfigTable* table) const {
     std::vector<std::string> names;
     if (table != nullptr) {
-      for (const ConfigKey& key : table->keys) names.push_back(key.name);
+      for (const ConfigKey& key : table->keys)
+        names.push_back(key.name);
     }
     const std::string start = prefix.empty() ? "" : std::string(prefix) + ".";
     for (const ConfigTable& t : tables_) {
@@ -231,9 +236,8 @@ class Loader {
     if (table == nullptr) return;
     for (const ConfigKey& key : table->keys) {
       if (key.required && !tbl.contains(key.name)) {
-        error(table_line, (display.empty() ? std::string("the top level") : display) +
-                              " has no " + key.name + "; add " + key.name + " = ... (" +
-                              key.description + ")");
+        error(table_line, (display.empty() ? std::string("the top level") : display) + " has no " +
+                              key.name + "; add " + key.name + " = ... (" + key.description + ")");
       }
     }
   }
@@ -245,8 +249,8 @@ class Loader {
       if (const toml::table* t = node.as_table()) {
         walk(*t, sub.path, display, &sub, line);
       } else {
-        error(line, display + " must be a table, written [" + sub.path + "] on a line of its own, got " +
-                        std::string(node_type_name(node)));
+        error(line, display + " must be a table, written [" + sub.path +
+                        "] on a line of its own, got " + std::string(node_type_name(node)));
       }
       return;
     }
@@ -268,9 +272,8 @@ class Loader {
   void unknown(const std::string& name, const toml::node& node, const std::string& prefix,
                const ConfigTable* table, std::size_t fallback_line) {
     const std::size_t line = line_of(node) != 0 ? line_of(node) : fallback_line;
-    const std::string place = where(prefix.ends_with("[]") ? prefix.substr(0, prefix.size() - 2)
-                                                           : prefix,
-                                    table);
+    const std::string place =
+        where(prefix.ends_with("[]") ? prefix.substr(0, prefix.size() - 2) : prefix, table);
 
     // A secret written inline is refused outright, even when the key is unknown: the value must
     // not sit in a file that gets copied, backed up and pasted into support tickets.
@@ -295,7 +298,8 @@ class Loader {
     }
 
     const std::vector<std::string> names = names_under(prefix, table);
-    std::string message = (node.is_table() ? "unknown table '" : "unknown key '") + name + "' " + place;
+    std::string message =
+        (node.is_table() ? "unknown table '" : "unknown key '") + name + "' " + place;
     if (auto suggestion = closest(name, names)) {
       message += "; did you mean '" + *suggestion + "'?";
     } else if (auto elsewhere = table_declaring(name)) {
@@ -335,13 +339,13 @@ class Loader {
     if (!v) {
       std::string message = display + " must be " + expected_phrase(key) + ", got " +
                             std::string(node_type_name(node));
-      if (is_string_like(key.type) && (node.is_integer() || node.is_floating_point() ||
-                                       node.is_boolean())) {
+      if (is_string_like(key.type) &&
+          (node.is_integer() || node.is_floating_point() || node.is_boolean())) {
         message += "; put the value in quotes";
       } else if (const auto* s = node.as_string();
-                 s != nullptr && ((key.type == KeyType::integer && parses_as_integer(s->get())) ||
-                                  (key.type == KeyType::boolean &&
-                                   (s->get() == "true" || s->get() == "false")))) {
+                 s != nullptr &&
+                 ((key.type == KeyType::integer && parses_as_integer(s->get())) ||
+                  (key.type == KeyType::boolean && (s->get() == "true" || s->get() == "false")))) {
         message += "; remove the quotes";
       }
       error(line, std::move(message));
@@ -354,8 +358,10 @@ class Loader {
     if (key.unique) {
       auto [it, inserted] = unique_seen_[schema_path].emplace(v->as_string(), line);
       if (!inserted) {
+        const std::string owner = schema_path.substr(0, schema_path.rfind("[]."));
         error(line, "duplicate " + key.name + " '" + v->as_string() + "' (already used at line " +
-                        std::to_string(it->second) + "); each entry needs its own " + key.name);
+                        std::to_string(it->second) + "); each [[" + owner + "]] needs its own " +
+                        key.name);
         return;
       }
     }
@@ -443,18 +449,21 @@ std::expected<Config, std::vector<ConfigDiagnostic>> load_config(
   if (std::filesystem::is_directory(status)) {
     return fail("is a directory, not a config file; give the path of the .toml file");
   }
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> in(std::fopen(name.c_str(), "rb"), &std::fclose);
+  // ifstream takes the path as the platform spells it (wide on Windows); errno still says why
+  // opening failed on the platforms careerlink runs on.
+  errno = 0;
+  std::ifstream in(file, std::ios::binary);
   if (!in) {
-    return fail("cannot read the config file: " + std::generic_category().message(errno) +
+    const std::string why = errno != 0 ? std::generic_category().message(errno) : "cannot open";
+    return fail("cannot read the config file: " + why +
                 "; the account careerlink runs as must be able to read it");
   }
-  std::string text;
-  char buffer[8192];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, in.get())) > 0) text.append(buffer, got);
-  if (std::ferror(in.get()) != 0) {
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  if (in.bad()) {
     return fail("cannot read the config file: read error; check the disk and its permissions");
   }
+  const std::string text = std::move(buffer).str();
   auto config = parse_config(text, name);
   if (config) config->source_file = file;
   return config;

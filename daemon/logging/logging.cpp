@@ -9,11 +9,11 @@
 #include <memory>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 namespace careerlink {
 namespace {
@@ -97,11 +97,14 @@ std::unique_ptr<spdlog::formatter> make_formatter(const std::string& format) {
 }  // namespace
 
 void init_logging(const LogConfig& config, const std::optional<std::filesystem::path>& log_dir,
-                  int verbose) {
+                  int verbose, ConsoleUse console_use) {
   const spdlog::level::level_enum file_level = parse_level(config.level);
-  const spdlog::level::level_enum console_level = static_cast<spdlog::level::level_enum>(
-      std::max(static_cast<int>(spdlog::level::trace),
-               static_cast<int>(file_level) - std::max(verbose, 0)));
+  spdlog::level::level_enum console_level = static_cast<spdlog::level::level_enum>(std::max(
+      static_cast<int>(spdlog::level::trace), static_cast<int>(file_level) - std::max(verbose, 0)));
+  // A one-shot command prints its own results; its console shows only errors unless asked (-v).
+  if (console_use == ConsoleUse::command && verbose <= 0) {
+    console_level = std::max(console_level, spdlog::level::err);
+  }
 
   std::vector<spdlog::sink_ptr> sinks;
   auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();

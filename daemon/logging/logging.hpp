@@ -12,10 +12,14 @@
 
 namespace careerlink {
 
+// Who reads the console: the service's journal (everything at the configured level), or a person
+// running a one-shot command, who sees the command's own output and only errors from the log.
+enum class ConsoleUse { service, command };
+
 // `verbose` counts -v flags: each lowers the console level by one step from the config's level.
 // `log_dir` empty (or config.file false) means console only.
 void init_logging(const LogConfig& config, const std::optional<std::filesystem::path>& log_dir,
-                  int verbose);
+                  int verbose, ConsoleUse console_use = ConsoleUse::service);
 
 // For the rare log line that must identify a secret (which token failed): "***" plus the last
 // four characters when longer than 8, else just "***", so a log never holds enough to use it.

@@ -186,7 +186,7 @@ TEST(Cli, StaffListShowsGroupsFromTheStaffCsv) {
   Cli cl;
   cl.load_sample();
   auto staff = nlohmann::json::parse(cl({"staff", "list", "--format", "json"}).out);
-  ASSERT_EQ(staff.size(), 11u);
+  ASSERT_EQ(staff.size(), 12u);
   bool found = false;
   for (const auto& s : staff) {
     if (s["email"] == "b.osei@riverside.sch.uk") {
@@ -196,6 +196,11 @@ TEST(Cli, StaffListShowsGroupsFromTheStaffCsv) {
     }
   }
   EXPECT_TRUE(found);
+  // The optional Group Type column makes a head of year's group a year group.
+  auto hoy = std::ranges::find(staff, nlohmann::json("m.thompson@riverside.sch.uk"),
+                               [](const nlohmann::json& s) { return s["email"]; });
+  ASSERT_NE(hoy, staff.end());
+  EXPECT_EQ((*hoy)["groups"][0]["role"], "head_of_year");
 }
 
 TEST(Cli, ConfigCheckNamesFileAndLineAndExitsSeventyEight) {

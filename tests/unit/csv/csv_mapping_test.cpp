@@ -51,7 +51,7 @@ TEST(CsvMapping, PupilsPresetMapsTheDocumentedHeaders) {
     EXPECT_FALSE(c.optional) << c.header;
 }
 
-TEST(CsvMapping, StaffPresetMarksNamesOptional) {
+TEST(CsvMapping, StaffPresetMarksNamesAndGroupTypeOptional) {
   const auto mapping = preset_mapping("staff");
   ASSERT_TRUE(mapping) << mapping.error();
   EXPECT_EQ(mapping->kind, CsvKind::staff_groups);
@@ -59,7 +59,7 @@ TEST(CsvMapping, StaffPresetMarksNamesOptional) {
   for (const auto& c : mapping->columns) {
     if (c.optional) optional.insert(c.header);
   }
-  EXPECT_EQ(optional, (std::set<std::string>{"Title", "Forename", "Surname"}));
+  EXPECT_EQ(optional, (std::set<std::string>{"Title", "Forename", "Surname", "Group Type"}));
 }
 
 TEST(CsvMapping, UnknownPresetIsAnErrorListingThePresets) {
