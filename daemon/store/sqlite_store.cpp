@@ -226,8 +226,9 @@ class SqliteTransaction final : public StoreTransaction {
   StoreResult<bool> ensure_identifier(std::int64_t pupil, std::string_view kind,
                                       std::string_view source, std::string_view value,
                                       bool current);
+  // `fresh`: the pupil was inserted just now, so it has no earlier identifiers to retire.
   StoreResult<bool> record_identifiers(std::int64_t pupil, std::string_view source_system,
-                                       const PupilRecord& r);
+                                       const PupilRecord& r, bool fresh);
   StoreResult<std::int64_t> ensure_group(SchoolId school, std::string_view kind,
                                          std::string_view name);
   StoreResult<bool> set_tutor_group(SchoolId school, std::int64_t pupil, std::string_view name);
@@ -333,20 +334,22 @@ StoreResult<bool> SqliteTransaction::ensure_identifier(std::int64_t pupil, std::
 
 StoreResult<bool> SqliteTransaction::record_identifiers(std::int64_t pupil,
                                                         std::string_view source_system,
-                                                        const PupilRecord& r) {
+                                                        const PupilRecord& r, bool fresh) {
   bool changed = false;
   auto note = [&](StoreResult<bool> result) -> StoreResult<void> {
     CAREERLINK_TRY(result);
     changed = changed || *result;
     return {};
   };
-  // Earlier UPNs stay in the history, marked not current.
-  auto retire = db_.prepare(
-      "UPDATE pupil_identifier SET current = 0 WHERE pupil_id = ?1 AND kind = 'upn'"
-      " AND value <> ?2 AND current = 1");
-  CAREERLINK_TRY(retire);
-  CAREERLINK_TRY((*retire)->bind(1, pupil).bind(2, r.upn).run());
-  changed = db_.changes() > 0;
+  if (!fresh) {
+    // Earlier UPNs stay in the history, marked not current.
+    auto retire = db_.prepare(
+        "UPDATE pupil_identifier SET current = 0 WHERE pupil_id = ?1 AND kind = 'upn'"
+        " AND value <> ?2 AND current = 1");
+    CAREERLINK_TRY(retire);
+    CAREERLINK_TRY((*retire)->bind(1, pupil).bind(2, r.upn).run());
+    changed = db_.changes() > 0;
+  }
   CAREERLINK_TRY(note(ensure_identifier(pupil, "upn", "", r.upn, true)));
   for (const auto& former : r.former_upns) {
     if (former == r.upn) continue;
@@ -444,7 +447,7 @@ StoreResult<UpsertOutcome> SqliteTransaction::upsert_pupil(SchoolId school,
     }
   }
 
-  auto ids = record_identifiers(id, source_system, r);
+  auto ids = record_identifiers(id, source_system, r, outcome == UpsertOutcome::inserted);
   CAREERLINK_TRY(ids);
   bool changed = *ids;
   if (r.tutor_group) {

@@ -8,31 +8,11 @@
 #include <string_view>
 
 #include "daemon/domain/upn.hpp"
+#include "tests/gen/rng.hpp"
 
 namespace careerlink::testgen {
 namespace {
 
-// splitmix64: a small, fully specified generator, so output is the same with any standard
-// library (std::uniform_int_distribution is not).
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-  bool chance(unsigned percent) { return below(100) < percent; }
-  template <typename T, std::size_t N>
-  const T& pick(const std::array<T, N>& items) {
-    return items[below(N)];
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 // Row i's generator depends only on (seed, i, stream), so any row can be rebuilt alone.
 Rng row_rng(std::uint64_t seed, std::size_t index, std::uint64_t stream) {

@@ -8,32 +8,11 @@
 
 #include "daemon/domain/dates.hpp"
 #include "daemon/domain/upn.hpp"
+#include "tests/gen/rng.hpp"
 
 namespace careerlink::testgen {
 namespace {
 
-// splitmix64: tiny, fast, and its output is fixed by the algorithm, so a seed gives the same
-// file on every platform (std:: distributions are not portable between library versions).
-class Rng {
- public:
-  explicit Rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
-  bool chance(int percent) { return below(1000) < percent * 10; }
-  bool permille(int per_thousand) { return below(1000) < per_thousand; }
-  template <typename T, std::size_t N>
-  const T& pick(const std::array<T, N>& items) {
-    return items[static_cast<std::size_t>(below(static_cast<int>(N)))];
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 using sv = std::string_view;
 
