@@ -15,4 +15,8 @@ struct Migration {
 
 std::span<const Migration> migrations();
 
+// Schemas kept beside the code that uses them.
+std::string_view outbox_schema_sql();    // sqlite_outbox.cpp
+std::string_view job_runs_schema_sql();  // sqlite_job_runs.cpp
+
 }  // namespace careerlink::sqlite

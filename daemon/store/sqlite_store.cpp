@@ -9,6 +9,7 @@
 #include "daemon/domain/dates.hpp"
 #include "daemon/store/migrations.hpp"
 #include "daemon/store/sqlite_db.hpp"
+#include "daemon/store/sqlite_store_impl.hpp"
 #include "daemon/store/store.hpp"
 
 namespace careerlink {
@@ -169,74 +170,10 @@ PupilView read_pupil(const Statement& st) {
   return v;
 }
 
-class SqliteTransaction;
+}  // namespace
 
-class SqliteStore final : public Store {
- public:
-  explicit SqliteStore(std::unique_ptr<Connection> db, int version)
-      : db_(std::move(db)), version_(version) {}
-
-  StoreResult<std::unique_ptr<StoreTransaction>> begin() override;
-  StoreResult<std::vector<SchoolInfo>> schools() override;
-  StoreResult<std::optional<SchoolInfo>> find_school(std::string_view urn_or_laestab) override;
-  StoreResult<std::vector<PupilView>> list_pupils(const PupilFilter& filter) override;
-  StoreResult<std::optional<PupilView>> find_pupil(std::string_view upn) override;
-  StoreResult<std::vector<StaffView>> list_staff(SchoolId school) override;
-  [[nodiscard]] int schema_version() const override { return version_; }
-
-  Connection& db() { return *db_; }
-
-  // Fills former_upns of each view: every UPN the pupil has had or was said to have had.
-  StoreResult<void> load_former_upns(PupilView& view);
-
- private:
-  StoreResult<std::vector<PupilView>> query_pupils(const std::string& sql,
-                                                   const std::vector<std::string>& params);
-  std::unique_ptr<Connection> db_;
-  int version_;
-};
-
-class SqliteTransaction final : public StoreTransaction {
- public:
-  explicit SqliteTransaction(SqliteStore& store) : store_(store), db_(store.db()) {}
-  ~SqliteTransaction() override {
-    if (!done_) (void)db_.exec("ROLLBACK");
-  }
-
-  StoreResult<SchoolId> upsert_school(const SchoolRecord& school, UpsertOutcome* outcome) override;
-  StoreResult<UpsertOutcome> upsert_pupil(SchoolId school, std::string_view source_system,
-                                          const PupilRecord& pupil) override;
-  StoreResult<UpsertOutcome> upsert_staff_group(SchoolId school,
-                                                const StaffGroupRecord& row) override;
-  StoreResult<void> record_import(SchoolId school, std::string_view file, std::string_view format,
-                                  std::int64_t imported, std::int64_t updated,
-                                  std::int64_t unchanged, std::int64_t rejected) override;
-  StoreResult<void> commit() override {
-    CAREERLINK_TRY(db_.exec("COMMIT"));
-    done_ = true;
-    return {};
-  }
-
- private:
-  StoreResult<std::optional<std::int64_t>> match_pupil(SchoolId school,
-                                                       std::string_view source_system,
-                                                       const PupilRecord& r);
-  StoreResult<std::optional<std::int64_t>> pupil_by_upn(SchoolId school, std::string_view upn);
-  // Adds an identifier if new, or flips its `current` mark; returns whether anything changed.
-  StoreResult<bool> ensure_identifier(std::int64_t pupil, std::string_view kind,
-                                      std::string_view source, std::string_view value,
-                                      bool current);
-  // `fresh`: the pupil was inserted just now, so it has no earlier identifiers to retire.
-  StoreResult<bool> record_identifiers(std::int64_t pupil, std::string_view source_system,
-                                       const PupilRecord& r, bool fresh);
-  StoreResult<std::int64_t> ensure_group(SchoolId school, std::string_view kind,
-                                         std::string_view name);
-  StoreResult<bool> set_tutor_group(SchoolId school, std::int64_t pupil, std::string_view name);
-
-  SqliteStore& store_;
-  Connection& db_;
-  bool done_ = false;
-};
+using sqlite::SqliteStore;
+using sqlite::SqliteTransaction;
 
 StoreResult<std::unique_ptr<StoreTransaction>> SqliteStore::begin() {
   // IMMEDIATE takes the write lock now, so a long import cannot fail half-way on a busy lock.
@@ -644,6 +581,8 @@ StoreResult<std::vector<StaffView>> SqliteStore::list_staff(SchoolId school) {
   }
   return out;
 }
+
+namespace {
 
 // Applies every migration newer than the database, each in its own transaction.
 StoreResult<int> migrate(Connection& db) {

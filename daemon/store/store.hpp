@@ -2,11 +2,13 @@
 // back-end types, so a PostgreSQL back end can sit beside the SQLite one.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,6 +71,54 @@ struct StaffView {
   std::vector<std::pair<std::string, std::string>> groups;  // (group name, role)
 };
 
+using TimePoint = std::chrono::system_clock::time_point;
+
+// The outbox (transactional outbox): every change bound for the outside world is enqueued in the
+// same transaction as the change itself, then delivered by a worker per sink.
+struct OutboxDraft {
+  std::string sink;             // the configured sink's name
+  std::string idempotency_key;  // unique per message; the far side dedupes on it
+  std::string payload;          // JSON text
+};
+
+enum class OutboxState { pending, leased, delivered, dead };
+
+struct OutboxMessage {
+  std::int64_t id = 0;
+  std::string sink;
+  std::string idempotency_key;
+  std::string payload;
+  OutboxState state = OutboxState::pending;
+  int attempts = 0;
+  TimePoint created_at{};
+  TimePoint next_attempt_at{};
+  std::optional<TimePoint> lease_until;
+  std::optional<std::string> last_error;
+};
+
+struct OutboxFilter {
+  std::optional<std::string> sink;
+  std::optional<OutboxState> state;
+  std::size_t limit = 1000;
+};
+
+struct OutboxCount {
+  std::string sink;
+  OutboxState state = OutboxState::pending;
+  std::int64_t count = 0;
+};
+
+// One run of a scheduled job, for `careerlink jobs list`, catch-up after downtime, and metrics.
+struct JobRun {
+  std::int64_t id = 0;
+  std::string job;
+  TimePoint scheduled_for{};  // the slot this run served
+  TimePoint started_at{};
+  std::optional<TimePoint> finished_at;
+  std::string result;  // "running" | "ok" | "retry" | "error"
+  std::string message;
+};
+
 // One unit of work. Destroying it without commit() rolls everything back, so a file that
 // fails half-way leaves no trace.
 class StoreTransaction {
@@ -88,6 +138,10 @@ class StoreTransaction {
                                           std::string_view format, std::int64_t imported,
                                           std::int64_t updated, std::int64_t unchanged,
                                           std::int64_t rejected) = 0;
+  // Enqueues a message in this transaction. False when a message with the same idempotency key
+  // already exists (then nothing is added: enqueueing is idempotent).
+  virtual StoreResult<bool> enqueue(const OutboxDraft& message) = 0;
+
   virtual StoreResult<void> commit() = 0;
 };
 
@@ -103,6 +157,34 @@ class Store {
   // By current UPN, or by a former UPN (the pupil it now belongs to).
   virtual StoreResult<std::optional<PupilView>> find_pupil(std::string_view upn) = 0;
   virtual StoreResult<std::vector<StaffView>> list_staff(SchoolId school) = 0;
+
+  // Outbox, for the delivery workers (each call is its own transaction).
+  // Leases up to `max` due messages of `sink` (pending and next_attempt_at <= now, or leased with
+  // an expired lease) until now + lease, counting an attempt on each.
+  virtual StoreResult<std::vector<OutboxMessage>> lease_outbox(std::string_view sink,
+                                                               std::size_t max, TimePoint now,
+                                                               std::chrono::seconds lease) = 0;
+  virtual StoreResult<void> ack_outbox(std::span<const std::int64_t> ids, TimePoint now) = 0;
+  virtual StoreResult<void> retry_outbox(std::int64_t id, TimePoint next_attempt,
+                                         std::string_view error) = 0;
+  virtual StoreResult<void> dead_letter_outbox(std::int64_t id, std::string_view reason) = 0;
+  virtual StoreResult<std::vector<OutboxMessage>> list_outbox(const OutboxFilter& filter) = 0;
+  // Dead letter back to pending, due now. False when `id` is not a dead letter.
+  virtual StoreResult<bool> requeue_outbox(std::int64_t id, TimePoint now) = 0;
+  virtual StoreResult<std::int64_t> requeue_all_dead(const std::optional<std::string>& sink,
+                                                     TimePoint now) = 0;
+  virtual StoreResult<bool> drop_outbox(std::int64_t id) = 0;
+  virtual StoreResult<std::vector<OutboxCount>> count_outbox() = 0;
+  // Deletes delivered messages older than `before` (kept a while so late duplicates are seen).
+  virtual StoreResult<std::int64_t> purge_delivered(TimePoint before) = 0;
+
+  // Scheduled job runs.
+  virtual StoreResult<std::int64_t> start_job_run(std::string_view job, TimePoint scheduled_for,
+                                                  TimePoint started_at) = 0;
+  virtual StoreResult<void> finish_job_run(std::int64_t run, TimePoint finished_at,
+                                           std::string_view result, std::string_view message) = 0;
+  // The latest run of each job that has run at all.
+  virtual StoreResult<std::vector<JobRun>> last_job_runs() = 0;
 
   // The migration number the database is at.
   virtual int schema_version() const = 0;

@@ -1,0 +1,110 @@
+// The SQLite back end's classes, shared by the files that implement them: sqlite_store.cpp
+// (schools, pupils, staff, groups), sqlite_outbox.cpp (the outbox) and sqlite_job_runs.cpp
+// (scheduled job runs). Private to daemon/store/.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "daemon/store/sqlite_db.hpp"
+#include "daemon/store/store.hpp"
+
+namespace careerlink::sqlite {
+
+class SqliteTransaction;
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(std::unique_ptr<Connection> db, int version)
+      : db_(std::move(db)), version_(version) {}
+
+  StoreResult<std::unique_ptr<StoreTransaction>> begin() override;
+  StoreResult<std::vector<SchoolInfo>> schools() override;
+  StoreResult<std::optional<SchoolInfo>> find_school(std::string_view urn_or_laestab) override;
+  StoreResult<std::vector<PupilView>> list_pupils(const PupilFilter& filter) override;
+  StoreResult<std::optional<PupilView>> find_pupil(std::string_view upn) override;
+  StoreResult<std::vector<StaffView>> list_staff(SchoolId school) override;
+  [[nodiscard]] int schema_version() const override { return version_; }
+
+  // Outbox: sqlite_outbox.cpp.
+  StoreResult<std::vector<OutboxMessage>> lease_outbox(std::string_view sink, std::size_t max,
+                                                       TimePoint now,
+                                                       std::chrono::seconds lease) override;
+  StoreResult<void> ack_outbox(std::span<const std::int64_t> ids, TimePoint now) override;
+  StoreResult<void> retry_outbox(std::int64_t id, TimePoint next_attempt,
+                                 std::string_view error) override;
+  StoreResult<void> dead_letter_outbox(std::int64_t id, std::string_view reason) override;
+  StoreResult<std::vector<OutboxMessage>> list_outbox(const OutboxFilter& filter) override;
+  StoreResult<bool> requeue_outbox(std::int64_t id, TimePoint now) override;
+  StoreResult<std::int64_t> requeue_all_dead(const std::optional<std::string>& sink,
+                                             TimePoint now) override;
+  StoreResult<bool> drop_outbox(std::int64_t id) override;
+  StoreResult<std::vector<OutboxCount>> count_outbox() override;
+  StoreResult<std::int64_t> purge_delivered(TimePoint before) override;
+
+  // Job runs: sqlite_job_runs.cpp.
+  StoreResult<std::int64_t> start_job_run(std::string_view job, TimePoint scheduled_for,
+                                          TimePoint started_at) override;
+  StoreResult<void> finish_job_run(std::int64_t run, TimePoint finished_at, std::string_view result,
+                                   std::string_view message) override;
+  StoreResult<std::vector<JobRun>> last_job_runs() override;
+
+  Connection& db() { return *db_; }
+
+  // Fills former_upns of each view: every UPN the pupil has had or was said to have had.
+  StoreResult<void> load_former_upns(PupilView& view);
+
+ private:
+  StoreResult<std::vector<PupilView>> query_pupils(const std::string& sql,
+                                                   const std::vector<std::string>& params);
+  std::unique_ptr<Connection> db_;
+  int version_;
+};
+
+class SqliteTransaction final : public StoreTransaction {
+ public:
+  explicit SqliteTransaction(SqliteStore& store) : store_(store), db_(store.db()) {}
+  ~SqliteTransaction() override {
+    if (!done_) (void)db_.exec("ROLLBACK");
+  }
+
+  StoreResult<SchoolId> upsert_school(const SchoolRecord& school, UpsertOutcome* outcome) override;
+  StoreResult<UpsertOutcome> upsert_pupil(SchoolId school, std::string_view source_system,
+                                          const PupilRecord& pupil) override;
+  StoreResult<UpsertOutcome> upsert_staff_group(SchoolId school,
+                                                const StaffGroupRecord& row) override;
+  StoreResult<void> record_import(SchoolId school, std::string_view file, std::string_view format,
+                                  std::int64_t imported, std::int64_t updated,
+                                  std::int64_t unchanged, std::int64_t rejected) override;
+  // Outbox: sqlite_outbox.cpp.
+  StoreResult<bool> enqueue(const OutboxDraft& message) override;
+
+  StoreResult<void> commit() override {
+    CAREERLINK_TRY(db_.exec("COMMIT"));
+    done_ = true;
+    return {};
+  }
+
+ private:
+  StoreResult<std::optional<std::int64_t>> match_pupil(SchoolId school,
+                                                       std::string_view source_system,
+                                                       const PupilRecord& r);
+  StoreResult<std::optional<std::int64_t>> pupil_by_upn(SchoolId school, std::string_view upn);
+  // Adds an identifier if new, or flips its `current` mark; returns whether anything changed.
+  StoreResult<bool> ensure_identifier(std::int64_t pupil, std::string_view kind,
+                                      std::string_view source, std::string_view value,
+                                      bool current);
+  // `fresh`: the pupil was inserted just now, so it has no earlier identifiers to retire.
+  StoreResult<bool> record_identifiers(std::int64_t pupil, std::string_view source_system,
+                                       const PupilRecord& r, bool fresh);
+  StoreResult<std::int64_t> ensure_group(SchoolId school, std::string_view kind,
+                                         std::string_view name);
+  StoreResult<bool> set_tutor_group(SchoolId school, std::int64_t pupil, std::string_view name);
+
+  SqliteStore& store_;
+  Connection& db_;
+  bool done_ = false;
+};
+
+}  // namespace careerlink::sqlite
