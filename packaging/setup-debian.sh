@@ -9,7 +9,8 @@ packages=(
   libboost1.81-dev libboost-url1.81-dev
   libssl-dev libxml2-dev libxml2-utils libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev
-  libhowardhinnant-date-dev tzdata libcsv-dev libsystemd-dev openssl
+  libhowardhinnant-date-dev tzdata libcsv-dev libsystemd-dev openssl systemd
+  g++-mingw-w64-x86-64-posix
   libgtest-dev libgmock-dev
   clang-format clang-tidy-16
   bsdutils
