@@ -15,6 +15,14 @@ std::filesystem::path Context::data_dir() const {
 }
 
 bool Context::load() {
+  return load_as(false);
+}
+
+bool Context::load_for_service() {
+  return load_as(true);
+}
+
+bool Context::load_as(bool service) {
   if (loaded_) return true;
   std::optional<std::filesystem::path> file;
   if (config_file) {
@@ -30,8 +38,10 @@ bool Context::load() {
       return false;
     }
     config_ = std::move(*loaded);
+    path_ = file;
   }
-  init_logging(config_.log, data_dir() / "log", verbose, ConsoleUse::command);
+  init_logging(config_.log, data_dir() / "log", verbose,
+               service ? ConsoleUse::service : ConsoleUse::command);
   loaded_ = true;
   return true;
 }

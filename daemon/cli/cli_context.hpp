@@ -22,14 +22,20 @@ class Context {
   // Loads the config (the --config file, the default place, or built-in defaults) and starts
   // logging. Prints FILE:LINE errors and returns false when the config is invalid.
   bool load();
+  // The same for `careerlink serve`: the console gets the full log (it is the journal).
+  bool load_for_service();
   // Opens the store in the data directory; prints why not and returns nullptr on failure.
   Store* store();
 
   [[nodiscard]] const Config& config() const { return config_; }
   [[nodiscard]] std::filesystem::path data_dir() const;
+  // The config file in use, if any (none: built-in defaults).
+  [[nodiscard]] const std::optional<std::filesystem::path>& config_path() const { return path_; }
 
  private:
+  bool load_as(bool service);
   Config config_;
+  std::optional<std::filesystem::path> path_;
   bool loaded_ = false;
   std::unique_ptr<Store> store_;
 };

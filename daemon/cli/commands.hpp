@@ -17,5 +17,7 @@ void add_import_commands(CLI::App& app, Context& context, Action& action);
 void add_pupil_commands(CLI::App& app, Context& context, Action& action);
 void add_staff_commands(CLI::App& app, Context& context, Action& action);
 void add_config_commands(CLI::App& app, Context& context, Action& action);
+void add_outbox_commands(CLI::App& app, Context& context, Action& action);
+void add_serve_commands(CLI::App& app, Context& context, Action& action);
 
 }  // namespace careerlink::cli

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   cli::add_pupil_commands(app, context, action);
   cli::add_staff_commands(app, context, action);
   cli::add_config_commands(app, context, action);
+  cli::add_outbox_commands(app, context, action);
+  cli::add_serve_commands(app, context, action);
 
   try {
     app.parse(argc, argv);

@@ -42,12 +42,60 @@ struct SchoolConfig {
   std::string timezone = "Europe/London";
 };
 
+// [serve]: the service's listener and lifecycle.
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8470";
+  int threads = 2;
+  int shutdown_grace_seconds = 30;
+  std::optional<std::filesystem::path> admin_token_file;
+  std::optional<std::string> admin_token_env;
+  std::optional<std::filesystem::path> tls_cert_file;
+  std::optional<std::filesystem::path> tls_key_file;
+};
+
+// [outbox]: delivery of changes to sinks.
+struct OutboxConfig {
+  int batch_size = 100;
+  int lease_seconds = 60;
+  int backoff_base_ms = 1000;
+  int backoff_cap_ms = 300000;
+  int max_attempts = 20;
+  int max_age_hours = 72;
+  int retention_days = 7;
+  int poll_interval_ms = 1000;
+};
+
+// [[job]]: a scheduled piece of work.
+struct JobConfig {
+  std::string name;
+  std::string schedule;  // 5-field cron, in the time zone below
+  std::string run;       // "drain:<sink>", "purge"
+  std::string timezone = "Europe/London";
+};
+
+// [[sink]]: somewhere the outbox delivers to.
+struct SinkConfig {
+  std::string name;
+  std::string type;  // "webhook"
+  std::string url;
+  std::optional<std::filesystem::path> secret_file;
+  std::optional<std::string> secret_env;
+  std::optional<std::filesystem::path> ca_file;
+  bool verify_tls = true;
+  std::string proxy;  // "" = from https_proxy, if set
+  int timeout_seconds = 30;
+};
+
 struct Config {
   std::optional<std::filesystem::path> data_dir;
   LogConfig log;
   StoreConfig store;
   ImportConfig import;
   std::vector<SchoolConfig> schools;
+  ServeConfig serve;
+  OutboxConfig outbox;
+  std::vector<JobConfig> jobs;
+  std::vector<SinkConfig> sinks;
   std::optional<std::filesystem::path> source_file;  // the file it was read from, if any
 };
 

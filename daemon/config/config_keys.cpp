@@ -1,5 +1,6 @@
 // The built-in key tables and the registry later components add theirs to.
 #include "daemon/config/config_keys.hpp"
+#include "daemon/config/config_service_tables.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -250,6 +251,7 @@ std::vector<ConfigTable> builtin_tables() {
           },
       .add_element = [](Config& c) { c.schools.emplace_back(); }});
 
+  for (auto& table : service_config_tables()) tables.push_back(std::move(table));
   return tables;
 }
 

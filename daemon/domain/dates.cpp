@@ -65,6 +65,17 @@ std::optional<std::string> normalise_date(std::string_view text) {
   return std::nullopt;
 }
 
+std::string iso_utc(std::chrono::system_clock::time_point t) {
+  const auto days = std::chrono::floor<std::chrono::days>(t);
+  const std::chrono::hh_mm_ss hms{std::chrono::floor<std::chrono::seconds>(t - days)};
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ",
+                to_iso(std::chrono::year_month_day{days}).c_str(),
+                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
+                static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
 std::string today_iso() {
   const auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   return to_iso(std::chrono::year_month_day{now});

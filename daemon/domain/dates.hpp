@@ -23,4 +23,7 @@ std::string to_iso(std::chrono::year_month_day ymd);
 // Today's date in UTC, as ISO.
 std::string today_iso();
 
+// A moment as ISO 8601 UTC to the second: "2026-11-23T23:34:49Z".
+std::string iso_utc(std::chrono::system_clock::time_point t);
+
 }  // namespace careerlink

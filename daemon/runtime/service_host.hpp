@@ -21,7 +21,7 @@ using ServiceBody = std::function<int(const ServiceHooks&)>;
 // Runs `body` under this platform's host; returns the process exit status.
 int host_service(const ServiceBody& body);
 
-// Windows only: registers careerlink as a service that runs `<this exe> serve <arguments>`, with
+// Windows only: registers careerlink as a service that runs `<this exe> <arguments> serve`, with
 // restart on failure; and removes it. On other platforms they say to use the systemd unit.
 int install_service(const std::string& arguments);
 int uninstall_service();

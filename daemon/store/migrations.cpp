@@ -108,13 +108,15 @@ CREATE TABLE import_run (
 ) STRICT;
 )sql";
 
-constexpr std::array kMigrations{
-    Migration{1, "schools, pupils, identifiers, staff, groups, import history", kV1},
-};
-
 }  // namespace
 
 std::span<const Migration> migrations() {
+  static const std::array kMigrations{
+      Migration{1, "schools, pupils, identifiers, staff, groups, import history", kV1},
+      Migration{2, "outbox", outbox_schema_sql()},
+      Migration{3, "scheduled job runs", job_runs_schema_sql()},
+      Migration{4, "audit trail", audit_schema_sql()},
+  };
   return kMigrations;
 }
 

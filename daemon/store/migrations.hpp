@@ -18,5 +18,6 @@ std::span<const Migration> migrations();
 // Schemas kept beside the code that uses them.
 std::string_view outbox_schema_sql();    // sqlite_outbox.cpp
 std::string_view job_runs_schema_sql();  // sqlite_job_runs.cpp
+std::string_view audit_schema_sql();     // sqlite_audit.cpp
 
 }  // namespace careerlink::sqlite

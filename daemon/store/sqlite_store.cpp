@@ -582,6 +582,21 @@ StoreResult<std::vector<StaffView>> SqliteStore::list_staff(SchoolId school) {
   return out;
 }
 
+StoreResult<std::vector<std::pair<std::string, std::int64_t>>> SqliteStore::source_record_totals() {
+  // The source kind is the first word of the recorded format: "CTF 25.0" -> "ctf".
+  auto st = db_->prepare(
+      "SELECT lower(substr(format, 1, instr(format || ' ', ' ') - 1)) AS source,"
+      " SUM(imported + updated + unchanged) FROM import_run GROUP BY source ORDER BY source");
+  CAREERLINK_TRY(st);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  for (;;) {
+    auto row = (*st)->step();
+    CAREERLINK_TRY(row);
+    if (!*row) return out;
+    out.emplace_back((*st)->text(0), (*st)->int64(1));
+  }
+}
+
 namespace {
 
 // Applies every migration newer than the database, each in its own transaction.

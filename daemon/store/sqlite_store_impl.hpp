@@ -25,6 +25,7 @@ class SqliteStore final : public Store {
   StoreResult<std::vector<PupilView>> list_pupils(const PupilFilter& filter) override;
   StoreResult<std::optional<PupilView>> find_pupil(std::string_view upn) override;
   StoreResult<std::vector<StaffView>> list_staff(SchoolId school) override;
+  StoreResult<std::vector<std::pair<std::string, std::int64_t>>> source_record_totals() override;
   [[nodiscard]] int schema_version() const override { return version_; }
 
   // Outbox: sqlite_outbox.cpp.
@@ -42,6 +43,10 @@ class SqliteStore final : public Store {
   StoreResult<bool> drop_outbox(std::int64_t id) override;
   StoreResult<std::vector<OutboxCount>> count_outbox() override;
   StoreResult<std::int64_t> purge_delivered(TimePoint before) override;
+
+  // Audit trail: sqlite_audit.cpp.
+  StoreResult<void> record_audit(const AuditEvent& event) override;
+  StoreResult<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) override;
 
   // Job runs: sqlite_job_runs.cpp.
   StoreResult<std::int64_t> start_job_run(std::string_view job, TimePoint scheduled_for,

@@ -119,6 +119,24 @@ struct JobRun {
   std::string message;
 };
 
+// Who saw or changed what, when, from where: every staff view and change, and every operator
+// action on the outbox, is one audit event. Details never hold secrets.
+struct AuditEvent {
+  std::int64_t id = 0;
+  TimePoint at{};
+  std::string actor;   // a member of staff's email, an API key's name, or "cli:<os user>"
+  std::string action;  // e.g. "outbox.drop", "outbox.retry"
+  std::string object;  // what it was done to, e.g. "outbox:42" or "pupil:<UPN>"
+  std::string origin;  // where from: an IP address, or "cli@<host>"
+  std::string detail;  // free text (JSON welcome)
+};
+
+struct AuditFilter {
+  std::optional<std::string> object;  // exact
+  std::optional<std::string> action;  // exact
+  std::size_t limit = 200;
+};
+
 // One unit of work. Destroying it without commit() rolls everything back, so a file that
 // fails half-way leaves no trace.
 class StoreTransaction {
@@ -157,6 +175,8 @@ class Store {
   // By current UPN, or by a former UPN (the pupil it now belongs to).
   virtual StoreResult<std::optional<PupilView>> find_pupil(std::string_view upn) = 0;
   virtual StoreResult<std::vector<StaffView>> list_staff(SchoolId school) = 0;
+  // Records taken in per source kind ("ctf", "csv", ...) over all imports, for /metrics.
+  virtual StoreResult<std::vector<std::pair<std::string, std::int64_t>>> source_record_totals() = 0;
 
   // Outbox, for the delivery workers (each call is its own transaction).
   // Leases up to `max` due messages of `sink` (pending and next_attempt_at <= now, or leased with
@@ -177,6 +197,10 @@ class Store {
   virtual StoreResult<std::vector<OutboxCount>> count_outbox() = 0;
   // Deletes delivered messages older than `before` (kept a while so late duplicates are seen).
   virtual StoreResult<std::int64_t> purge_delivered(TimePoint before) = 0;
+
+  // Audit trail: append-only.
+  virtual StoreResult<void> record_audit(const AuditEvent& event) = 0;
+  virtual StoreResult<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) = 0;
 
   // Scheduled job runs.
   virtual StoreResult<std::int64_t> start_job_run(std::string_view job, TimePoint scheduled_for,

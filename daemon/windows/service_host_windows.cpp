@@ -108,7 +108,8 @@ int install_service(const std::string& arguments) {
   wchar_t exe[MAX_PATH];
   const DWORD n = GetModuleFileNameW(nullptr, exe, MAX_PATH);
   if (n == 0 || n >= MAX_PATH) return 1;
-  const std::wstring command = L"\"" + std::wstring(exe, n) + L"\" serve " + widen(arguments);
+  // Global options (--config, --data-dir) go before the subcommand.
+  const std::wstring command = L"\"" + std::wstring(exe, n) + L"\" " + widen(arguments) + L" serve";
   SC_HANDLE manager = OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CREATE_SERVICE);
   if (!manager) {
     std::cerr << "cannot open the service control manager (run as Administrator): error "

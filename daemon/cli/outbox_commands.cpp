@@ -1,0 +1,220 @@
+// `careerlink outbox list|retry|drop` and `careerlink audit list`: what operators use to see
+// what is waiting or dead, replay dead letters and drop what must never be sent. Every retry
+// and drop is written to the audit trail.
+#include <CLI/CLI.hpp>
+
+#include <iomanip>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "daemon/cli/cli_context.hpp"
+#include "daemon/cli/commands.hpp"
+#include "daemon/cli/exit_codes.hpp"
+#include "daemon/cli/operator_identity.hpp"
+#include "daemon/domain/dates.hpp"
+
+namespace careerlink::cli {
+namespace {
+
+std::string state_name(OutboxState s) {
+  switch (s) {
+    case OutboxState::pending:
+      return "pending";
+    case OutboxState::leased:
+      return "leased";
+    case OutboxState::delivered:
+      return "delivered";
+    case OutboxState::dead:
+      return "dead";
+  }
+  return "?";
+}
+
+bool audit(Store& store, std::string action, std::string object, std::string detail) {
+  auto recorded = store.record_audit(
+      AuditEvent{0, std::chrono::system_clock::now(), operator_actor(), std::move(action),
+                 std::move(object), operator_origin(), std::move(detail)});
+  if (!recorded) std::cerr << "careerlink: audit: " << recorded.error().message << '\n';
+  return recorded.has_value();
+}
+
+struct ListArgs {
+  bool dead = false;
+  std::optional<std::string> sink;
+  std::string format = "table";
+  std::size_t limit = 200;
+};
+
+int list_outbox(Context& context, const ListArgs& args) {
+  Store* store = context.store();
+  if (!store) return exit_code::io_error;
+  OutboxFilter filter;
+  filter.sink = args.sink;
+  if (args.dead) filter.state = OutboxState::dead;
+  filter.limit = args.limit;
+  auto messages = store->list_outbox(filter);
+  if (!messages) {
+    std::cerr << "careerlink: " << messages.error().message << '\n';
+    return exit_code::io_error;
+  }
+  if (args.format == "json") {
+    auto out = nlohmann::ordered_json::array();
+    for (const auto& m : *messages) {
+      nlohmann::ordered_json j;
+      j["id"] = m.id;
+      j["sink"] = m.sink;
+      j["idempotency_key"] = m.idempotency_key;
+      j["state"] = state_name(m.state);
+      j["attempts"] = m.attempts;
+      j["created_at"] = iso_utc(m.created_at);
+      j["next_attempt_at"] = iso_utc(m.next_attempt_at);
+      j["last_error"] = m.last_error ? nlohmann::ordered_json(*m.last_error) : nullptr;
+      out.push_back(std::move(j));
+    }
+    std::cout << out.dump(2) << '\n';
+    return exit_code::ok;
+  }
+  std::cout << std::left << std::setw(8) << "ID" << std::setw(16) << "SINK" << std::setw(10)
+            << "STATE" << std::setw(9) << "TRIES" << std::setw(22) << "NEXT ATTEMPT"
+            << "LAST ERROR\n";
+  for (const auto& m : *messages) {
+    std::cout << std::left << std::setw(8) << m.id << std::setw(16) << m.sink << std::setw(10)
+              << state_name(m.state) << std::setw(9) << m.attempts << std::setw(22)
+              << iso_utc(m.next_attempt_at) << m.last_error.value_or("") << '\n';
+  }
+  std::cout << messages->size() << (messages->size() == 1 ? " message\n" : " messages\n");
+  return exit_code::ok;
+}
+
+int retry(Context& context, std::optional<std::int64_t> id, bool all_dead,
+          const std::optional<std::string>& sink) {
+  Store* store = context.store();
+  if (!store) return exit_code::io_error;
+  const auto now = std::chrono::system_clock::now();
+  if (all_dead) {
+    auto count = store->requeue_all_dead(sink, now);
+    if (!count) {
+      std::cerr << "careerlink: " << count.error().message << '\n';
+      return exit_code::io_error;
+    }
+    audit(*store, "outbox.retry_all_dead", "outbox:" + sink.value_or("*"),
+          std::to_string(*count) + " dead letters requeued");
+    std::cout << *count << " dead letters requeued\n";
+    return exit_code::ok;
+  }
+  auto requeued = store->requeue_outbox(*id, now);
+  if (!requeued) {
+    std::cerr << "careerlink: " << requeued.error().message << '\n';
+    return exit_code::io_error;
+  }
+  if (!*requeued) {
+    std::cerr << "careerlink: message " << *id << " is not a dead letter\n";
+    return exit_code::failure;
+  }
+  audit(*store, "outbox.retry", "outbox:" + std::to_string(*id), "");
+  std::cout << "message " << *id << " requeued\n";
+  return exit_code::ok;
+}
+
+int drop(Context& context, std::int64_t id) {
+  Store* store = context.store();
+  if (!store) return exit_code::io_error;
+  auto dropped = store->drop_outbox(id);
+  if (!dropped) {
+    std::cerr << "careerlink: " << dropped.error().message << '\n';
+    return exit_code::io_error;
+  }
+  if (!*dropped) {
+    std::cerr << "careerlink: no outbox message " << id << '\n';
+    return exit_code::failure;
+  }
+  audit(*store, "outbox.drop", "outbox:" + std::to_string(id), "");
+  std::cout << "message " << id << " dropped\n";
+  return exit_code::ok;
+}
+
+int list_audit(Context& context, const AuditFilter& filter, const std::string& format) {
+  Store* store = context.store();
+  if (!store) return exit_code::io_error;
+  auto events = store->list_audit(filter);
+  if (!events) {
+    std::cerr << "careerlink: " << events.error().message << '\n';
+    return exit_code::io_error;
+  }
+  auto out = nlohmann::ordered_json::array();
+  for (const auto& e : *events) {
+    if (format == "json") {
+      out.push_back({{"at", iso_utc(e.at)},
+                     {"actor", e.actor},
+                     {"action", e.action},
+                     {"object", e.object},
+                     {"origin", e.origin},
+                     {"detail", e.detail}});
+    } else {
+      std::cout << iso_utc(e.at) << "  " << e.actor << "  " << e.action << "  " << e.object << "  "
+                << e.origin << (e.detail.empty() ? "" : "  " + e.detail) << '\n';
+    }
+  }
+  if (format == "json") std::cout << out.dump(2) << '\n';
+  return exit_code::ok;
+}
+
+}  // namespace
+
+void add_outbox_commands(CLI::App& app, Context& context, Action& action) {
+  auto* outbox = app.add_subcommand("outbox", "See, replay and drop messages waiting for sinks");
+  outbox->require_subcommand(1);
+
+  auto list_args = std::make_shared<ListArgs>();
+  auto* list = outbox->add_subcommand("list", "List outbox messages (newest first)");
+  list->add_flag("--dead", list_args->dead, "only dead letters");
+  list->add_option("--sink", list_args->sink, "only this sink");
+  list->add_option("--limit", list_args->limit, "at most this many (default 200)");
+  list->add_option("--format", list_args->format, "table (default) or json")
+      ->check(CLI::IsMember({"table", "json"}));
+  list->callback([&context, &action, list_args] {
+    action = [&context, list_args] { return list_outbox(context, *list_args); };
+  });
+
+  auto id = std::make_shared<std::optional<std::int64_t>>();
+  auto all_dead = std::make_shared<bool>(false);
+  auto sink = std::make_shared<std::optional<std::string>>();
+  auto* retry_cmd = outbox->add_subcommand("retry", "Requeue a dead letter, or all of them");
+  auto* id_opt = retry_cmd->add_option("ID", *id, "message id (from outbox list)");
+  auto* all_opt = retry_cmd->add_flag("--all-dead", *all_dead, "requeue every dead letter");
+  retry_cmd->add_option("--sink", *sink, "with --all-dead: only this sink");
+  id_opt->excludes(all_opt);
+  retry_cmd->callback([&context, &action, id, all_dead, sink] {
+    action = [&context, id, all_dead, sink] {
+      if (!*id && !*all_dead) {
+        std::cerr << "careerlink outbox retry: give a message ID or --all-dead\n";
+        return exit_code::usage;
+      }
+      return retry(context, *id, *all_dead, *sink);
+    };
+  });
+
+  auto drop_id = std::make_shared<std::int64_t>(0);
+  auto* drop_cmd = outbox->add_subcommand("drop", "Delete a message so it is never sent (audited)");
+  drop_cmd->add_option("ID", *drop_id, "message id (from outbox list)")->required();
+  drop_cmd->callback([&context, &action, drop_id] {
+    action = [&context, drop_id] { return drop(context, *drop_id); };
+  });
+
+  auto* audit_cmd = app.add_subcommand("audit", "Read the audit trail");
+  audit_cmd->require_subcommand(1);
+  auto filter = std::make_shared<AuditFilter>();
+  auto format = std::make_shared<std::string>("text");
+  auto* audit_list = audit_cmd->add_subcommand("list", "Audit events, newest first");
+  audit_list->add_option("--object", filter->object, "only events about this, e.g. outbox:42");
+  audit_list->add_option("--action", filter->action, "only this action, e.g. outbox.drop");
+  audit_list->add_option("--limit", filter->limit, "at most this many (default 200)");
+  audit_list->add_option("--format", *format, "text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  audit_list->callback([&context, &action, filter, format] {
+    action = [&context, filter, format] { return list_audit(context, *filter, *format); };
+  });
+}
+
+}  // namespace careerlink::cli

@@ -1,0 +1,204 @@
+// Config tables of the service runtime: [serve], [outbox], [[job]] and [[sink]].
+#include "daemon/config/config_service_tables.hpp"
+
+#include <string>
+
+namespace careerlink {
+namespace {
+
+// Small builders: most service keys are bounded integers or plain strings.
+ConfigKey integer_key(std::string name, std::string default_text, std::string description,
+                      std::int64_t min, std::int64_t max, std::function<void(Config&, int)> set) {
+  return ConfigKey{.name = std::move(name),
+                   .type = KeyType::integer,
+                   .default_text = std::move(default_text),
+                   .description = std::move(description),
+                   .min = min,
+                   .max = max,
+                   .store = [set = std::move(set)](Config& c, const ConfigValue& v) {
+                     set(c, static_cast<int>(v.as_integer()));
+                   }};
+}
+
+ConfigKey path_key(std::string name, std::string description,
+                   std::function<void(Config&, const std::string&)> set) {
+  return ConfigKey{
+      .name = std::move(name),
+      .type = KeyType::path,
+      .default_text = "(none)",
+      .description = std::move(description),
+      .store = [set = std::move(set)](Config& c, const ConfigValue& v) { set(c, v.as_string()); }};
+}
+
+ConfigTable serve_table() {
+  ConfigTable t{.path = "serve",
+                .description =
+                    "careerlink serve: the listener for /healthz, /metrics, the API and "
+                    "the panel, and how the service stops"};
+  t.keys.push_back(ConfigKey{
+      .name = "listen",
+      .type = KeyType::string,
+      .default_text = "\"127.0.0.1:8470\"",
+      .description = "Address and port to listen on; anything but loopback needs an admin token",
+      .pattern = R"((\[[0-9A-Fa-f:.]+\]|[0-9A-Za-z.\-]+):[0-9]{1,5})",
+      .pattern_help = "ADDRESS:PORT, e.g. 127.0.0.1:8470 or [::1]:8470",
+      .store = [](Config& c, const ConfigValue& v) { c.serve.listen = v.as_string(); }});
+  t.keys.push_back(integer_key("threads", "2", "Threads serving HTTP requests", 1, 64,
+                               [](Config& c, int v) { c.serve.threads = v; }));
+  t.keys.push_back(
+      integer_key("shutdown_grace_seconds", "30",
+                  "On stop, how long in-flight deliveries and requests may take to finish", 0, 3600,
+                  [](Config& c, int v) { c.serve.shutdown_grace_seconds = v; }));
+  for (auto& k : secret_keys(
+           "admin_token", "Bearer token for /metrics and /api/v1/status off loopback",
+           [](Config&c, const ConfigValue&v) { c.serve.admin_token_file = v.as_string(); },
+           [](Config&c, const ConfigValue&v) { c.serve.admin_token_env = v.as_string(); })) {
+    t.keys.push_back(std::move(k));
+  }
+  t.keys.push_back(path_key("tls_cert_file", "PEM certificate (chain) for HTTPS on the listener",
+                            [](Config& c, const std::string& v) { c.serve.tls_cert_file = v; }));
+  t.keys.push_back(path_key("tls_key_file", "PEM private key for tls_cert_file",
+                            [](Config& c, const std::string& v) { c.serve.tls_key_file = v; }));
+  return t;
+}
+
+ConfigTable outbox_table() {
+  ConfigTable t{.path = "outbox",
+                .description = "Delivery of changes to sinks: batching, retries, dead letters"};
+  t.keys.push_back(integer_key("batch_size", "100", "Messages delivered to a sink in one batch", 1,
+                               10000, [](Config& c, int v) { c.outbox.batch_size = v; }));
+  t.keys.push_back(integer_key(
+      "lease_seconds", "60",
+      "How long a batch is held by a delivery; after that (the process died) it is due again", 5,
+      3600, [](Config& c, int v) { c.outbox.lease_seconds = v; }));
+  t.keys.push_back(integer_key("backoff_base_ms", "1000", "First retry delay (full-jitter backoff)",
+                               10, 3600000,
+                               [](Config& c, int v) { c.outbox.backoff_base_ms = v; }));
+  t.keys.push_back(integer_key("backoff_cap_ms", "300000", "Longest retry delay", 100, 86400000,
+                               [](Config& c, int v) { c.outbox.backoff_cap_ms = v; }));
+  t.keys.push_back(integer_key("max_attempts", "20",
+                               "Attempts before a message becomes a dead letter", 1, 10000,
+                               [](Config& c, int v) { c.outbox.max_attempts = v; }));
+  t.keys.push_back(integer_key("max_age_hours", "72",
+                               "Age at which an undelivered message becomes a dead letter", 1, 8760,
+                               [](Config& c, int v) { c.outbox.max_age_hours = v; }));
+  t.keys.push_back(
+      integer_key("retention_days", "7",
+                  "Days delivered messages are kept, so a late duplicate of one is recognised", 1,
+                  3650, [](Config& c, int v) { c.outbox.retention_days = v; }));
+  t.keys.push_back(integer_key("poll_interval_ms", "1000",
+                               "How often an idle delivery worker looks for due messages", 10,
+                               600000, [](Config& c, int v) { c.outbox.poll_interval_ms = v; }));
+  return t;
+}
+
+ConfigTable job_table() {
+  ConfigTable t{.path = "job",
+                .array = true,
+                .description = "One [[job]] per scheduled piece of work",
+                .add_element = [](Config& c) { c.jobs.emplace_back(); }};
+  t.keys.push_back(ConfigKey{
+      .name = "name",
+      .type = KeyType::string,
+      .default_text = "(required)",
+      .description = "Name used by `careerlink jobs run NAME` and in metrics",
+      .pattern = "[a-z0-9][a-z0-9_-]*",
+      .pattern_help = "lower-case letters, digits, _ and -",
+      .required = true,
+      .unique = true,
+      .store = [](Config& c, const ConfigValue& v) { c.jobs.back().name = v.as_string(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "schedule",
+      .type = KeyType::string,
+      .default_text = "(required)",
+      .description = "5-field cron schedule (minute hour day month weekday), e.g. \"30 2 * * *\"",
+      .required = true,
+      .store = [](Config& c, const ConfigValue& v) { c.jobs.back().schedule = v.as_string(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "run",
+      .type = KeyType::string,
+      .default_text = "(required)",
+      .description = "What to run: drain:<sink name> (deliver due messages) or purge",
+      .pattern = "(drain:[A-Za-z0-9_-]+|purge)",
+      .pattern_help = "drain:<sink name> or purge",
+      .required = true,
+      .store = [](Config& c, const ConfigValue& v) { c.jobs.back().run = v.as_string(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "timezone",
+      .type = KeyType::string,
+      .default_text = "Europe/London",
+      .description = "IANA time zone the schedule is read in (clock changes handled)",
+      .check = [](const ConfigValue& v) -> std::optional<std::string> {
+        if (is_known_time_zone(v.as_string())) return std::nullopt;
+        return "'" + v.as_string() + "' is not a time zone in the tz database";
+      },
+      .store = [](Config& c, const ConfigValue& v) { c.jobs.back().timezone = v.as_string(); }});
+  return t;
+}
+
+ConfigTable sink_table() {
+  ConfigTable t{.path = "sink",
+                .array = true,
+                .description = "One [[sink]] per place the outbox delivers to",
+                .add_element = [](Config& c) { c.sinks.emplace_back(); }};
+  t.keys.push_back(ConfigKey{
+      .name = "name",
+      .type = KeyType::string,
+      .default_text = "(required)",
+      .description = "Name used by jobs (drain:<name>), `careerlink outbox` and metrics",
+      .pattern = "[A-Za-z0-9_-]+",
+      .pattern_help = "letters, digits, _ and -",
+      .required = true,
+      .unique = true,
+      .store = [](Config& c, const ConfigValue& v) { c.sinks.back().name = v.as_string(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "type",
+      .type = KeyType::enumeration,
+      .default_text = "(required)",
+      .description = "Kind of sink",
+      .allowed = {"webhook"},
+      .required = true,
+      .store = [](Config& c, const ConfigValue& v) { c.sinks.back().type = v.as_string(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "url",
+      .type = KeyType::string,
+      .default_text = "(required)",
+      .description = "Where batches are POSTed (https:// unless on loopback)",
+      .pattern = "https?://.+",
+      .pattern_help = "an http:// or https:// URL",
+      .required = true,
+      .store = [](Config& c, const ConfigValue& v) { c.sinks.back().url = v.as_string(); }});
+  for (auto& k : secret_keys(
+           "secret", "HMAC-SHA256 key that signs every body",
+           [](Config&c, const ConfigValue&v) { c.sinks.back().secret_file = v.as_string(); },
+           [](Config&c, const ConfigValue&v) { c.sinks.back().secret_env = v.as_string(); })) {
+    t.keys.push_back(std::move(k));
+  }
+  t.keys.push_back(path_key("ca_file",
+                            "PEM CA bundle to verify the receiver; default: the system store",
+                            [](Config& c, const std::string& v) { c.sinks.back().ca_file = v; }));
+  t.keys.push_back(ConfigKey{
+      .name = "verify_tls",
+      .type = KeyType::boolean,
+      .default_text = "true",
+      .description = "Check the receiver's certificate and host name; turn off only for tests",
+      .store = [](Config& c, const ConfigValue& v) { c.sinks.back().verify_tls = v.as_bool(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "proxy",
+      .type = KeyType::string,
+      .default_text = "\"\"",
+      .description = "HTTP(S) proxy URL (CONNECT); empty: https_proxy from the environment",
+      .store = [](Config& c, const ConfigValue& v) { c.sinks.back().proxy = v.as_string(); }});
+  t.keys.push_back(integer_key(
+      "timeout_seconds", "30", "Timeout for each phase of a delivery (connect, TLS, send, reply)",
+      1, 600, [](Config& c, int v) { c.sinks.back().timeout_seconds = v; }));
+  return t;
+}
+
+}  // namespace
+
+std::vector<ConfigTable> service_config_tables() {
+  return {serve_table(), outbox_table(), job_table(), sink_table()};
+}
+
+}  // namespace careerlink

@@ -1,0 +1,73 @@
+#include "daemon/outbox/sink.hpp"
+
+#include <mutex>
+
+namespace careerlink::outbox {
+
+DeliveryResult classify_http(int status, std::optional<std::chrono::seconds> retry_after,
+                             std::string reason) {
+  if (status >= 200 && status <= 299) return DeliveryResult::ok();
+  if (status == 408 || status == 429 || (status >= 500 && status <= 599))
+    return DeliveryResult::retry(std::move(reason), retry_after);
+  return DeliveryResult::fail(std::move(reason));
+}
+
+DeliveryResult network_error(std::string reason) {
+  return DeliveryResult::retry(std::move(reason));
+}
+
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, SinkFactory, std::less<>> factories;
+};
+
+// A function-local static, so a registration from another file's static initialiser is safe.
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+bool register_sink_type(std::string type, SinkFactory factory) {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  return r.factories.emplace(std::move(type), std::move(factory)).second;
+}
+
+std::expected<std::unique_ptr<Sink>, std::string> make_sink(std::string_view type,
+                                                            const SinkSettings& settings) {
+  SinkFactory factory;
+  {
+    auto& r = registry();
+    std::lock_guard lock(r.mutex);
+    auto it = r.factories.find(type);
+    if (it != r.factories.end()) factory = it->second;
+  }
+  if (!factory) {
+    std::string known;
+    for (const auto& name : sink_types())
+      known += (known.empty() ? "" : ", ") + name;
+    return std::unexpected("sink \"" + settings.name + "\": unknown type \"" + std::string(type) +
+                           "\" (known: " + (known.empty() ? "none" : known) + ")");
+  }
+  // Called outside the lock: a factory may itself look at the registry.
+  auto sink = factory(settings);
+  if (sink && !*sink)
+    return std::unexpected("sink \"" + settings.name + "\": type \"" + std::string(type) +
+                           "\" made no sink");
+  return sink;
+}
+
+std::vector<std::string> sink_types() {
+  auto& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : r.factories)
+    names.push_back(name);
+  return names;
+}
+
+}  // namespace careerlink::outbox

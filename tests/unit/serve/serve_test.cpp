@@ -1,0 +1,188 @@
+// `careerlink serve` as a real process: it comes up on a loopback port, answers /healthz,
+// /readyz, /metrics and /api/v1/status, keeps running on a bad reload, and stops cleanly with
+// exit status 0 on SIGTERM.
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "daemon/http/client/http_client.hpp"
+#include "tests/unit/support/test_support.hpp"
+
+namespace careerlink {
+namespace {
+
+using test::read_file;
+using test::TempDir;
+using test::write_file;
+
+// A port nothing listens on right now (bind to 0, read it back, close).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+// The service as a child process with its console log in a file.
+class Service {
+ public:
+  Service(const TempDir& dir, const std::filesystem::path& config) : log_(dir / "serve.log") {
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int out = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+      ::dup2(out, 1);
+      ::dup2(out, 2);
+      const std::string data = (dir / "data").string();
+      const std::string cfg = config.string();
+      ::execl(CAREERLINK_BINARY, CAREERLINK_BINARY, "--config", cfg.c_str(), "--data-dir",
+              data.c_str(), "serve", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+  }
+  Service(const Service&) = delete;
+  Service& operator=(const Service&) = delete;
+  ~Service() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  // Waits (bounded) for a line containing `text` in the log; true when it appeared.
+  bool wait_for_log(const std::string& text, int tries = 600) const {
+    for (int i = 0; i < tries; ++i) {
+      if (read_file(log_).find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  void signal(int sig) const { ::kill(pid_, sig); }
+  // Waits (bounded) for the process to exit; its exit status, or -1 if it did not.
+  int wait_exit(int tries = 600) {
+    for (int i = 0; i < tries; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return -1;
+  }
+  [[nodiscard]] std::string log() const { return read_file(log_); }
+
+ private:
+  std::filesystem::path log_;
+  pid_t pid_ = -1;
+  bool exited_ = false;
+};
+
+std::expected<http::HttpResponse, http::HttpError> get(int port, const std::string& path) {
+  http::HttpClient client;
+  http::HttpRequest request;
+  request.url = "http://127.0.0.1:" + std::to_string(port) + path;
+  return client.send(request);
+}
+
+TEST(Serve, ComesUpAnswersAndStopsCleanly) {
+  TempDir dir;
+  const int port = free_port();
+  const auto config = dir / "careerlink.toml";
+  write_file(config, "[serve]\nlisten = \"127.0.0.1:" + std::to_string(port) +
+                         "\"\nshutdown_grace_seconds = 5\n");
+  Service service(dir, config);
+  ASSERT_TRUE(service.wait_for_log("careerlink ready")) << service.log();
+
+  auto health = get(port, "/healthz");
+  ASSERT_TRUE(health) << health.error().to_string();
+  EXPECT_EQ(health->status, 200);
+  auto ready = get(port, "/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200);
+
+  auto metrics = get(port, "/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  for (const char* family :
+       {"careerlink_outbox_messages", "careerlink_deliveries_total",
+        "careerlink_job_last_success_timestamp_seconds", "careerlink_source_records_total",
+        "careerlink_http_request_duration_seconds"}) {
+    EXPECT_NE(metrics->body.find(family), std::string::npos) << family;
+  }
+
+  auto status = get(port, "/api/v1/status");
+  ASSERT_TRUE(status);
+  auto body = nlohmann::json::parse(status->body);
+  EXPECT_EQ(body["listen"], "127.0.0.1:" + std::to_string(port));
+  EXPECT_TRUE(body["jobs"].is_array());
+
+  // `careerlink status` finds it through the same config.
+  auto cli = test::run_careerlink({"--config", config.string(), "--data-dir",
+                                   (dir / "data").string(), "status", "--format", "json"});
+  EXPECT_EQ(cli.exit_code, 0) << cli.err;
+  EXPECT_NE(cli.out.find("\"listen\""), std::string::npos);
+
+  service.signal(SIGTERM);
+  EXPECT_EQ(service.wait_exit(), 0) << service.log();
+  EXPECT_NE(service.log().find("stopped"), std::string::npos);
+}
+
+TEST(Serve, ABadReloadIsRefusedAndTheOldConfigKeepsRunning) {
+  TempDir dir;
+  const int port = free_port();
+  const auto config = dir / "careerlink.toml";
+  const std::string good = "[serve]\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\n";
+  write_file(config, good);
+  Service service(dir, config);
+  ASSERT_TRUE(service.wait_for_log("careerlink ready")) << service.log();
+
+  write_file(config, good + "[log]\nlevle = \"debug\"\n");
+  service.signal(SIGHUP);
+  ASSERT_TRUE(service.wait_for_log("reload refused")) << service.log();
+  EXPECT_NE(service.log().find("careerlink.toml:4:"), std::string::npos) << service.log();
+  auto health = get(port, "/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+
+  write_file(config, good + "[log]\nlevel = \"debug\"\n");
+  service.signal(SIGHUP);
+  EXPECT_TRUE(service.wait_for_log("reloaded")) << service.log();
+
+  service.signal(SIGINT);
+  EXPECT_EQ(service.wait_exit(), 0) << service.log();
+}
+
+TEST(Serve, StatusSaysWhenNoServiceIsRunning) {
+  TempDir dir;
+  const auto config = dir / "careerlink.toml";
+  write_file(config, "[serve]\nlisten = \"127.0.0.1:" + std::to_string(free_port()) + "\"\n");
+  auto cli = test::run_careerlink(
+      {"--config", config.string(), "--data-dir", (dir / "data").string(), "status"});
+  EXPECT_EQ(cli.exit_code, 69);
+  EXPECT_NE(cli.err.find("is `careerlink serve` running?"), std::string::npos) << cli.err;
+}
+
+TEST(Serve, NonLoopbackWithoutATokenRefusesToStart) {
+  TempDir dir;
+  const auto config = dir / "careerlink.toml";
+  write_file(config, "[serve]\nlisten = \"0.0.0.0:" + std::to_string(free_port()) + "\"\n");
+  Service service(dir, config);
+  EXPECT_NE(service.wait_exit(), 0);
+  EXPECT_NE(service.log().find("admin_token"), std::string::npos) << service.log();
+}
+
+}  // namespace
+}  // namespace careerlink
