@@ -38,7 +38,7 @@ ConfigTable serve_table() {
   t.keys.push_back(ConfigKey{
       .name = "listen",
       .type = KeyType::string,
-      .default_text = "\"127.0.0.1:8470\"",
+      .default_text = "127.0.0.1:8470",
       .description = "Address and port to listen on; anything but loopback needs an admin token",
       .pattern = R"((\[[0-9A-Fa-f:.]+\]|[0-9A-Za-z.\-]+):[0-9]{1,5})",
       .pattern_help = "ADDRESS:PORT, e.g. 127.0.0.1:8470 or [::1]:8470",

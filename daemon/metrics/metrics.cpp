@@ -111,6 +111,9 @@ std::string escape_help(std::string_view v) {
 std::string format_value(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  // Whole numbers (counts, Unix timestamps) print as integers, not 1.7e+09.
+  if (v == std::trunc(v) && std::fabs(v) < 9007199254740992.0)
+    return std::to_string(static_cast<long long>(v));
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, v);  // shortest form that round-trips
   return std::string(buf, res.ptr);

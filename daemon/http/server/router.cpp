@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
 #include <cstring>
 
 namespace careerlink::http {
@@ -119,18 +118,46 @@ Router::Match Router::match(std::string_view method, std::string_view path) cons
   return m;
 }
 
+namespace {
+// RFC 3986 remove_dot_segments on the decoded path, so "%2e%2e" is caught too. ".." above the
+// root stays at the root, as the RFC says.
+std::string remove_dot_segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  std::size_t pos = 1;
+  while (pos <= path.size()) {
+    auto next = path.find('/', pos);
+    if (next == std::string_view::npos) next = path.size();
+    std::string_view seg = path.substr(pos, next - pos);
+    bool last = next == path.size();
+    if (seg == ".") {
+      if (last) out.emplace_back();
+    } else if (seg == "..") {
+      if (!out.empty()) out.pop_back();
+      if (last) out.emplace_back();
+    } else {
+      out.push_back(seg);
+    }
+    pos = next + 1;
+  }
+  std::string result;
+  for (auto seg : out) {
+    result += '/';
+    result += seg;
+  }
+  return result.empty() ? "/" : result;
+}
+}  // namespace
+
 bool parse_target(Request& request) {
   auto parsed = boost::urls::parse_origin_form(request.target);
   if (!parsed) return false;
-  boost::urls::url url(*parsed);
-  // Resolves "." and ".." (also percent-encoded ones), so "/panel/../metrics" is routed, and
-  // authorised, as "/metrics".
-  url.normalize_path();
-  std::string path = url.path();
-  if (path.empty() || path.front() != '/' || path.find('\0') != std::string::npos) return false;
-  request.path = std::move(path);
+  std::string decoded = parsed->path();
+  if (decoded.empty() || decoded.front() != '/' || decoded.find('\0') != std::string::npos)
+    return false;
+  // Routing (and so authorisation) sees "/panel/../metrics" as "/metrics".
+  request.path = remove_dot_segments(decoded);
   request.query.clear();
-  for (auto param : url.params()) {
+  for (auto param : parsed->params()) {
     request.query.emplace_back(param.key, param.has_value ? param.value : std::string());
   }
   return true;

@@ -61,6 +61,10 @@ TEST(ParseTarget, DecodesPathAndQueryAndRemovesDotSegments) {
   ASSERT_TRUE(parse_target(req));
   EXPECT_EQ(req.path, "/metrics");
 
+  req.target = "/a/./b/../../../c/";
+  ASSERT_TRUE(parse_target(req));
+  EXPECT_EQ(req.path, "/c/");
+
   req.target = "http://example.com/x";  // absolute-form is for proxies, not us
   EXPECT_FALSE(parse_target(req));
   req.target = "/a%00b";

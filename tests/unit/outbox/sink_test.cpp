@@ -11,6 +11,13 @@ namespace {
 using namespace std::chrono_literals;
 using Kind = DeliveryResult::Kind;
 
+// The registry is process-wide; a fresh name per use keeps the tests independent under
+// --gtest_repeat.
+std::string unique_type(const std::string& stem) {
+  static int n = 0;
+  return stem + "-" + std::to_string(++n);
+}
+
 TEST(ClassifyHttp, TwoHundredsAreOk) {
   for (int status : {200, 201, 202, 204, 299}) {
     EXPECT_EQ(classify_http(status, std::nullopt, "x").kind, Kind::ok) << status;
@@ -49,45 +56,47 @@ TEST(ClassifyHttp, NetworkErrorsRetry) {
 }
 
 TEST(SinkRegistry, MakesARegisteredTypeByName) {
+  const auto type = unique_type("test-registry-fake");
   ASSERT_TRUE(register_sink_type(
-      "test-registry-fake",
-      [](const SinkSettings& s) -> std::expected<std::unique_ptr<Sink>, std::string> {
+      type, [](const SinkSettings& s) -> std::expected<std::unique_ptr<Sink>, std::string> {
         if (!s.get("url")) return std::unexpected("sink \"" + s.name + "\": url is required");
         return std::make_unique<test::FakeSink>(s.name);
       }));
   // The first registration stays.
-  EXPECT_FALSE(register_sink_type("test-registry-fake", [](const SinkSettings&) {
+  EXPECT_FALSE(register_sink_type(type, [](const SinkSettings&) {
     return std::expected<std::unique_ptr<Sink>, std::string>(std::unexpected("second"));
   }));
   auto types = sink_types();
-  EXPECT_NE(std::find(types.begin(), types.end(), "test-registry-fake"), types.end());
+  EXPECT_NE(std::find(types.begin(), types.end(), type), types.end());
 
   SinkSettings settings{"la-nightly", {{"url", "https://example.invalid/"}}};
-  auto sink = make_sink("test-registry-fake", settings);
+  auto sink = make_sink(type, settings);
   ASSERT_TRUE(sink) << sink.error();
   EXPECT_EQ((*sink)->name(), "la-nightly");
 
-  auto refused = make_sink("test-registry-fake", SinkSettings{"la-nightly", {}});
+  auto refused = make_sink(type, SinkSettings{"la-nightly", {}});
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error(), "sink \"la-nightly\": url is required");
 }
 
 TEST(SinkRegistry, UnknownTypeSaysWhichTypesExist) {
-  ASSERT_TRUE(register_sink_type("test-registry-known", [](const SinkSettings& s) {
+  const auto type = unique_type("test-registry-known");
+  ASSERT_TRUE(register_sink_type(type, [](const SinkSettings& s) {
     return std::expected<std::unique_ptr<Sink>, std::string>(
         std::make_unique<test::FakeSink>(s.name));
   }));
   auto sink = make_sink("no-such-type", SinkSettings{"x", {}});
   ASSERT_FALSE(sink);
   EXPECT_NE(sink.error().find("unknown type \"no-such-type\""), std::string::npos) << sink.error();
-  EXPECT_NE(sink.error().find("test-registry-known"), std::string::npos) << sink.error();
+  EXPECT_NE(sink.error().find(type), std::string::npos) << sink.error();
 }
 
 TEST(SinkRegistry, AFactoryThatMakesNothingIsAnError) {
-  ASSERT_TRUE(register_sink_type("test-registry-null", [](const SinkSettings&) {
+  const auto type = unique_type("test-registry-null");
+  ASSERT_TRUE(register_sink_type(type, [](const SinkSettings&) {
     return std::expected<std::unique_ptr<Sink>, std::string>(std::unique_ptr<Sink>());
   }));
-  EXPECT_FALSE(make_sink("test-registry-null", SinkSettings{"x", {}}));
+  EXPECT_FALSE(make_sink(type, SinkSettings{"x", {}}));
 }
 
 }  // namespace
