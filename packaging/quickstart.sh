@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Day one on a fresh Debian 12 machine: install what careerlink needs, build it, load the bundled
 # sample school (Riverside Academy: a CTF export, a pupil list with tutor groups, and a staff
-# list) into a fresh data directory, and list its pupils.
+# list) into a fresh data directory, list its pupils, then run the service in the foreground on
+# 127.0.0.1:8470 (Ctrl+C stops it). CAREERLINK_NO_SERVE=1 skips the service.
 #   sudo packaging/quickstart.sh            (data goes to build/sample-data)
 #   CAREERLINK_DATA_DIR=/srv/cl sudo -E packaging/quickstart.sh
 set -euo pipefail
@@ -28,3 +29,11 @@ echo
 echo "careerlink is built at ${careerlink[0]}; the sample data is in $data."
 echo "Try:  ${careerlink[0]} --data-dir $data pupils list --group 10A"
 echo "      ${careerlink[0]} --data-dir $data pupils show G820432114001 --format json"
+[ "${CAREERLINK_NO_SERVE:-0}" = 1 ] && exit 0
+echo
+echo "== Starting the service (Ctrl+C to stop). From another terminal:"
+echo "   health:   curl http://127.0.0.1:8470/healthz"
+echo "   metrics:  curl http://127.0.0.1:8470/metrics"
+echo "   status:   ${careerlink[0]} --data-dir $data status"
+echo "   (the careers panel, /panel/, comes with a later release)"
+exec "${careerlink[@]}" --data-dir "$data" serve
