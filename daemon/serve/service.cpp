@@ -208,7 +208,14 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
   SystemClock clock;
   Scheduler scheduler(**main_store, clock);
   JobResources resources;
-  resources.store = main_store->get();
+  // Job bodies run on the scheduler's thread while the scheduler may use its own connection from
+  // another (status requests), so jobs get a connection of their own.
+  auto job_store = open_sqlite_store(options.data_dir, sqlite_options(config));
+  if (!job_store) {
+    spdlog::critical("store: {}", job_store.error().message);
+    return kExitIo;
+  }
+  resources.store = job_store->get();
   resources.drain = drainer(sinks);
   auto jobs = make_jobs(config, resources);
   if (!jobs) {

@@ -5,7 +5,6 @@
 #include <date/date.h>
 #include <date/tz.h>
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <chrono>
 #include <condition_variable>
@@ -15,7 +14,6 @@
 #include <string>
 
 #include "daemon/scheduler/scheduler.hpp"
-#include "daemon/store/migrations.hpp"
 #include "daemon/store/store.hpp"
 #include "tests/unit/support/test_support.hpp"
 
@@ -100,25 +98,11 @@ class ManualClock final : public Clock {
   int waits_ended_ = 0;
 };
 
-// Opens a real SQLite store in `dir`. Creates the job_run table itself if the store's migrations
-// do not (yet) include it, so these tests exercise sqlite_job_runs.cpp either way.
+// Opens a real SQLite store in `dir` (migration 3 creates job_run).
 inline std::unique_ptr<Store> open_job_store(const TempDir& dir) {
   auto store = open_sqlite_store(dir.path());
   EXPECT_TRUE(store) << (store ? "" : store.error().message);
   if (!store) return nullptr;
-  sqlite3* db = nullptr;
-  const auto file = (dir.path() / "careerlink.db").string();
-  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  sqlite3_stmt* st = nullptr;
-  sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job_run'",
-                     -1, &st, nullptr);
-  const bool exists = sqlite3_step(st) == SQLITE_ROW;
-  sqlite3_finalize(st);
-  if (!exists) {
-    const std::string sql(sqlite::job_runs_schema_sql());
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
-  }
-  sqlite3_close(db);
   return std::move(*store);
 }
 

@@ -1,0 +1,107 @@
+// `careerlink jobs` and `careerlink outbox` against a real data directory: what operators rely
+// on to see and steer the service.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/store/store.hpp"
+#include "tests/unit/support/test_support.hpp"
+
+namespace careerlink {
+namespace {
+
+using test::TempDir;
+using test::write_file;
+
+struct Operator {
+  TempDir dir;
+  std::filesystem::path config = dir / "careerlink.toml";
+  Operator() {
+    write_file(dir / "secret", "s3cret\n");
+    write_file(config,
+               "[[sink]]\nname = \"hook\"\ntype = \"webhook\"\n"
+               "url = \"https://127.0.0.1:9/hook\"\nsecret_file = \"" +
+                   (dir / "secret").string() +
+                   "\"\n[[job]]\nname = \"nightly\"\nschedule = \"30 2 * * *\"\n"
+                   "run = \"drain:hook\"\n[[job]]\nname = \"purge\"\n"
+                   "schedule = \"0 4 * * 0\"\nrun = \"purge\"\n");
+  }
+  test::CommandResult operator()(std::vector<std::string> args) const {
+    args.insert(args.begin(), {"--config", config.string(), "--data-dir", (dir / "data").string()});
+    return test::run_careerlink(args);
+  }
+};
+
+TEST(JobsCli, ListsJobsWithNextRunAndRecordsAManualRun) {
+  Operator cl;
+  auto listed = cl({"jobs", "list", "--format", "json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  auto jobs = nlohmann::json::parse(listed.out);
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_EQ(jobs[0]["name"], "nightly");
+  EXPECT_EQ(jobs[0]["schedule"], "30 2 * * *");
+  EXPECT_EQ(jobs[0]["time_zone"], "Europe/London");
+  EXPECT_TRUE(jobs[0]["next_run"].is_string());
+  EXPECT_TRUE(jobs[0]["last_run"].is_null());
+
+  auto ran = cl({"jobs", "run", "purge"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_NE(ran.out.find("purge: ok"), std::string::npos) << ran.out;
+  auto after = nlohmann::json::parse(cl({"jobs", "list", "--format", "json"}).out);
+  ASSERT_TRUE(after[1]["last_run"].is_object());
+  EXPECT_EQ(after[1]["last_run"]["result"], "ok");
+
+  auto unknown = cl({"jobs", "run", "nope"});
+  EXPECT_EQ(unknown.exit_code, 1);
+}
+
+TEST(JobsCli, AJobNamingAnUnknownSinkIsAConfigError) {
+  Operator cl;
+  write_file(cl.config,
+             "[[job]]\nname = \"x\"\nschedule = \"* * * * *\"\nrun = \"drain:missing\"\n");
+  auto r = cl({"jobs", "list"});
+  EXPECT_EQ(r.exit_code, 78);
+  EXPECT_NE(r.err.find("missing"), std::string::npos) << r.err;
+}
+
+TEST(OutboxCli, ListsRetriesAndDropsWithAnAuditTrail) {
+  Operator cl;
+  {
+    auto store = open_sqlite_store(cl.dir / "data");
+    ASSERT_TRUE(store);
+    auto tx = (*store)->begin();
+    ASSERT_TRUE((*tx)->enqueue(OutboxDraft{"hook", "k1", R"({"a":1})"}));
+    ASSERT_TRUE((*tx)->enqueue(OutboxDraft{"hook", "k2", R"({"a":2})"}));
+    ASSERT_TRUE((*tx)->commit());
+    auto leased = (*store)->lease_outbox("hook", 10, std::chrono::system_clock::now(),
+                                         std::chrono::seconds(60));
+    ASSERT_TRUE(leased && leased->size() == 2);
+    ASSERT_TRUE((*store)->dead_letter_outbox((*leased)[0].id, "HTTP 400 Bad Request: no"));
+  }
+  auto all = nlohmann::json::parse(cl({"outbox", "list", "--format", "json"}).out);
+  ASSERT_EQ(all.size(), 2u);
+  auto dead = nlohmann::json::parse(cl({"outbox", "list", "--dead", "--format", "json"}).out);
+  ASSERT_EQ(dead.size(), 1u);
+  EXPECT_EQ(dead[0]["last_error"], "HTTP 400 Bad Request: no");
+  const std::string dead_id = std::to_string(dead[0]["id"].get<long>());
+
+  auto retried = cl({"outbox", "retry", dead_id});
+  EXPECT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_EQ(nlohmann::json::parse(cl({"outbox", "list", "--dead", "--format", "json"}).out).size(),
+            0u);
+  EXPECT_EQ(cl({"outbox", "retry", dead_id}).exit_code, 1) << "no longer a dead letter";
+
+  auto dropped = cl({"outbox", "drop", dead_id});
+  EXPECT_EQ(dropped.exit_code, 0) << dropped.err;
+  EXPECT_EQ(nlohmann::json::parse(cl({"outbox", "list", "--format", "json"}).out).size(), 1u);
+
+  auto audit = nlohmann::json::parse(cl({"audit", "list", "--format", "json"}).out);
+  ASSERT_EQ(audit.size(), 2u);
+  EXPECT_EQ(audit[0]["action"], "outbox.drop");
+  EXPECT_EQ(audit[0]["object"], "outbox:" + dead_id);
+  EXPECT_EQ(audit[1]["action"], "outbox.retry");
+  EXPECT_TRUE(audit[0]["actor"].get<std::string>().starts_with("cli:"));
+}
+
+}  // namespace
+}  // namespace careerlink
