@@ -27,8 +27,8 @@ std::vector<OutboxMessage> make_messages(const std::string& prefix, std::size_t 
     out[i].id = static_cast<std::int64_t>(i + 1);
     out[i].sink = "bench";
     out[i].idempotency_key = prefix + std::to_string(i);
-    out[i].payload = R"({"upn":"B801200005001","activity_code":"230","seq":)" +
-                     std::to_string(i) + "}";
+    out[i].payload =
+        R"({"upn":"B801200005001","activity_code":"230","seq":)" + std::to_string(i) + "}";
   }
   return out;
 }
@@ -81,23 +81,29 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
-    raw_rate = static_cast<double>(messages) /
-               std::chrono::duration<double>(Clock::now() - start).count();
+    raw_rate =
+        static_cast<double>(messages) / std::chrono::duration<double>(Clock::now() - start).count();
   }
 
   // Outbox: enqueue (not timed), then lease, deliver, ack until nothing is due.
   double outbox_rate = 0;
   {
+    {
+      // Enqueued through its own connection, closed before timing: closing checkpoints the WAL,
+      // so the timed part measures delivery, not the enqueue's checkpoint.
+      auto writer = open_sqlite_store(dir / "data");
+      if (!writer) {
+        std::fprintf(stderr, "store: %s\n", writer.error().message.c_str());
+        return 1;
+      }
+      auto tx = (*writer)->begin();
+      for (const auto& m : make_messages("outbox-", messages)) {
+        if (!(*tx)->enqueue(OutboxDraft{"bench", m.idempotency_key, m.payload})) return 1;
+      }
+      if (!(*tx)->commit()) return 1;
+    }
     auto store = open_sqlite_store(dir / "data");
-    if (!store) {
-      std::fprintf(stderr, "store: %s\n", store.error().message.c_str());
-      return 1;
-    }
-    auto tx = (*store)->begin();
-    for (const auto& m : make_messages("outbox-", messages)) {
-      if (!(*tx)->enqueue(OutboxDraft{"bench", m.idempotency_key, m.payload})) return 1;
-    }
-    if (!(*tx)->commit()) return 1;
+    if (!store) return 1;
     outbox::WorkerOptions options;
     options.batch_size = batch;
     outbox::OutboxWorker worker(**store, sink, options);
@@ -115,8 +121,8 @@ int main(int argc, char** argv) {
   std::printf("messages %zu, batch %zu, TLS on loopback\n", messages, batch);
   std::printf("raw POST (same client, same batches): %10.0f messages/s\n", raw_rate);
   std::printf("outbox drain (lease, POST, ack):      %10.0f messages/s\n", outbox_rate);
-  std::printf("ratio outbox/raw: %.2f (target >= 0.5); outbox rate target >= 5000/s: %s\n",
-              ratio, outbox_rate >= 5000 && ratio >= 0.5 ? "MET" : "MISSED");
+  std::printf("ratio outbox/raw: %.2f (target >= 0.5); outbox rate target >= 5000/s: %s\n", ratio,
+              outbox_rate >= 5000 && ratio >= 0.5 ? "MET" : "MISSED");
   receiver.stop();
   std::filesystem::remove_all(dir);
   return 0;
