@@ -17,20 +17,6 @@
 namespace careerlink::cli {
 namespace {
 
-std::string state_name(OutboxState s) {
-  switch (s) {
-    case OutboxState::pending:
-      return "pending";
-    case OutboxState::leased:
-      return "leased";
-    case OutboxState::delivered:
-      return "delivered";
-    case OutboxState::dead:
-      return "dead";
-  }
-  return "?";
-}
-
 bool audit(Store& store, std::string action, std::string object, std::string detail) {
   auto recorded = store.record_audit(
       AuditEvent{0, std::chrono::system_clock::now(), operator_actor(), std::move(action),
@@ -65,7 +51,7 @@ int list_outbox(Context& context, const ListArgs& args) {
       j["id"] = m.id;
       j["sink"] = m.sink;
       j["idempotency_key"] = m.idempotency_key;
-      j["state"] = state_name(m.state);
+      j["state"] = std::string(to_string(m.state));
       j["attempts"] = m.attempts;
       j["created_at"] = iso_utc(m.created_at);
       j["next_attempt_at"] = iso_utc(m.next_attempt_at);
@@ -80,7 +66,7 @@ int list_outbox(Context& context, const ListArgs& args) {
             << "LAST ERROR\n";
   for (const auto& m : *messages) {
     std::cout << std::left << std::setw(8) << m.id << std::setw(16) << m.sink << std::setw(10)
-              << state_name(m.state) << std::setw(9) << m.attempts << std::setw(22)
+              << std::string(to_string(m.state)) << std::setw(9) << m.attempts << std::setw(22)
               << iso_utc(m.next_attempt_at) << m.last_error.value_or("") << '\n';
   }
   std::cout << messages->size() << (messages->size() == 1 ? " message\n" : " messages\n");

@@ -30,20 +30,6 @@ constexpr int kExitConfig = 78;   // EX_CONFIG
 constexpr int kExitIo = 74;       // EX_IOERR
 constexpr int kExitUnavail = 69;  // EX_UNAVAILABLE: the listener could not be bound
 
-const char* state_label(OutboxState s) {
-  switch (s) {
-    case OutboxState::pending:
-      return "pending";
-    case OutboxState::leased:
-      return "leased";
-    case OutboxState::delivered:
-      return "delivered";
-    case OutboxState::dead:
-      return "dead";
-  }
-  return "unknown";
-}
-
 // The store connection the HTTP threads read for /metrics and /api/v1/status.
 class SharedStore {
  public:
@@ -61,17 +47,18 @@ class SharedStore {
 
 void register_metrics(metrics::Registry& registry, SharedStore& shared,
                       std::vector<std::unique_ptr<SinkRuntime>>& sinks) {
-  registry.add_collector("careerlink_outbox_messages", "Outbox messages by sink and state",
-                         metrics::Type::gauge, [&shared] {
-                           std::vector<metrics::Sample> samples;
-                           auto counts = shared.with([](Store& s) { return s.count_outbox(); });
-                           if (!counts) throw std::runtime_error(counts.error().message);
-                           for (const auto& c : *counts) {
-                             samples.push_back({{{"sink", c.sink}, {"state", state_label(c.state)}},
-                                                static_cast<double>(c.count)});
-                           }
-                           return samples;
-                         });
+  registry.add_collector(
+      "careerlink_outbox_messages", "Outbox messages by sink and state", metrics::Type::gauge,
+      [&shared] {
+        std::vector<metrics::Sample> samples;
+        auto counts = shared.with([](Store& s) { return s.count_outbox(); });
+        if (!counts) throw std::runtime_error(counts.error().message);
+        for (const auto& c : *counts) {
+          samples.push_back({{{"sink", c.sink}, {"state", std::string(to_string(c.state))}},
+                             static_cast<double>(c.count)});
+        }
+        return samples;
+      });
   registry.add_collector("careerlink_deliveries_total", "Delivery outcomes by sink since start",
                          metrics::Type::counter, [&sinks] {
                            std::vector<metrics::Sample> samples;
@@ -125,7 +112,7 @@ nlohmann::json status_json(const ServeOptions& options, const std::string& liste
   if (auto counts = shared.with([](Store& s) { return s.count_outbox(); })) {
     for (const auto& c : *counts) {
       j["outbox"].push_back(
-          {{"sink", c.sink}, {"state", state_label(c.state)}, {"count", c.count}});
+          {{"sink", c.sink}, {"state", std::string(to_string(c.state))}, {"count", c.count}});
     }
   }
   j["jobs"] = nlohmann::json::array();

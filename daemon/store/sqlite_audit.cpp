@@ -5,6 +5,9 @@
 
 namespace careerlink {
 
+using sqlite::from_ms;
+using sqlite::to_ms;
+
 namespace sqlite {
 std::string_view audit_schema_sql() {
   return R"sql(
@@ -23,17 +26,7 @@ CREATE INDEX audit_by_time ON audit_event(at_ms);
 }
 }  // namespace sqlite
 
-namespace {
-
-std::int64_t to_ms(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-TimePoint from_ms(std::int64_t ms) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
-
-}  // namespace
+namespace {}  // namespace
 
 using sqlite::SqliteStore;
 

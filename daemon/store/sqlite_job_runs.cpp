@@ -9,6 +9,9 @@
 
 namespace careerlink {
 
+using sqlite::from_ms;
+using sqlite::to_ms;
+
 namespace sqlite {
 std::string_view job_runs_schema_sql() {
   return R"sql(
@@ -28,17 +31,7 @@ CREATE INDEX job_run_by_job ON job_run(job, id);
 }
 }  // namespace sqlite
 
-namespace {
-
-std::int64_t to_ms(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-TimePoint from_ms(std::int64_t ms) {
-  return TimePoint{std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds{ms})};
-}
-
-}  // namespace
+namespace {}  // namespace
 
 using sqlite::SqliteStore;
 

@@ -11,6 +11,9 @@
 
 namespace careerlink {
 
+using sqlite::from_ms;
+using sqlite::to_ms;
+
 namespace sqlite {
 // Times are Unix milliseconds. While a message is leased, next_attempt_ms holds the end of its
 // lease (as does lease_until_ms), so "due" is one test for both a pending message and an
@@ -44,28 +47,6 @@ namespace {
 
 using sqlite::Connection;
 using sqlite::Statement;
-
-std::int64_t to_ms(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-TimePoint from_ms(std::int64_t ms) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
-
-std::string_view state_text(OutboxState s) {
-  switch (s) {
-    case OutboxState::pending:
-      return "pending";
-    case OutboxState::leased:
-      return "leased";
-    case OutboxState::delivered:
-      return "delivered";
-    case OutboxState::dead:
-      return "dead";
-  }
-  return "pending";
-}
 
 OutboxState state_of(std::string_view s) {
   if (s == "leased") return OutboxState::leased;
@@ -214,7 +195,7 @@ StoreResult<std::vector<OutboxMessage>> SqliteStore::list_outbox(const OutboxFil
   Statement& q = **st;
   q.bind(1, filter.sink);
   if (filter.state)
-    q.bind(2, state_text(*filter.state));
+    q.bind(2, to_string(*filter.state));
   else
     q.bind_null(2);
   q.bind(3, static_cast<std::int64_t>(filter.limit));

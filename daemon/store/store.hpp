@@ -83,6 +83,21 @@ struct OutboxDraft {
 
 enum class OutboxState { pending, leased, delivered, dead };
 
+// "pending" | "leased" | "delivered" | "dead": as stored, listed and labelled in metrics.
+constexpr std::string_view to_string(OutboxState state) {
+  switch (state) {
+    case OutboxState::pending:
+      return "pending";
+    case OutboxState::leased:
+      return "leased";
+    case OutboxState::delivered:
+      return "delivered";
+    case OutboxState::dead:
+      return "dead";
+  }
+  return "pending";
+}
+
 struct OutboxMessage {
   std::int64_t id = 0;
   std::string sink;
