@@ -119,8 +119,8 @@ std::expected<Config, std::vector<ConfigDiagnostic>> parse_config(std::string_vi
 void describe_config(std::ostream& out);
 
 // Where the config is looked for when --config is not given: $CAREERLINK_CONFIG, then the
-// platform's usual place (/etc/careerlink/careerlink.toml; %ProgramData%\careerlink\careerlink.toml),
-// else none (built-in defaults).
+// platform's usual place (/etc/careerlink/careerlink.toml;
+// %ProgramData%\careerlink\careerlink.toml), else none (built-in defaults).
 std::optional<std::filesystem::path> default_config_path();
 
 // The platform's usual data directory: /var/lib/careerlink when running as root, else

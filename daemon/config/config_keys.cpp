@@ -10,7 +10,6 @@
 #include <stdexcept>
 #include <utility>
 
-
 namespace careerlink {
 
 std::string_view key_type_name(KeyType type) {
@@ -251,7 +250,8 @@ std::vector<ConfigTable> builtin_tables() {
           },
       .add_element = [](Config& c) { c.schools.emplace_back(); }});
 
-  for (auto& table : service_config_tables()) tables.push_back(std::move(table));
+  for (auto& table : service_config_tables())
+    tables.push_back(std::move(table));
   return tables;
 }
 

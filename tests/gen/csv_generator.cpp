@@ -13,7 +13,6 @@
 namespace careerlink::testgen {
 namespace {
 
-
 // Row i's generator depends only on (seed, i, stream), so any row can be rebuilt alone.
 Rng row_rng(std::uint64_t seed, std::size_t index, std::uint64_t stream) {
   Rng mix(seed ^ (stream * 0xD1B54A32D192ED03ull));

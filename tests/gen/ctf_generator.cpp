@@ -13,7 +13,6 @@
 namespace careerlink::testgen {
 namespace {
 
-
 using sv = std::string_view;
 
 constexpr std::array<sv, 24> kGirls = {"Olivia", "Amelia",  "Isla",   "Ava",   "Zoë",    "Siân",

@@ -8,7 +8,6 @@
 #include "daemon/config/config.hpp"
 #include "daemon/config/config_keys.hpp"
 
-
 namespace careerlink {
 namespace {
 
