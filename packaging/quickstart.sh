@@ -28,7 +28,7 @@ cl pupils list
 echo
 echo "careerlink is built at ${careerlink[0]}; the sample data is in $data."
 echo "Try:  ${careerlink[0]} --data-dir $data pupils list --group 10A"
-echo "      ${careerlink[0]} --data-dir $data pupils show G820432114001 --format json"
+echo "      ${careerlink[0]} --data-dir $data pupils show T82043211499A --format json   # a former UPN finds the pupil"
 [ "${CAREERLINK_NO_SERVE:-0}" = 1 ] && exit 0
 echo
 echo "== Starting the service (Ctrl+C to stop). From another terminal:"
