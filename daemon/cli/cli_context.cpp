@@ -4,9 +4,15 @@
 
 #include <iostream>
 
+#include "daemon/cli/exit_codes.hpp"
 #include "daemon/logging/logging.hpp"
 
 namespace careerlink::cli {
+
+int store_failure(const StoreError& error) {
+  std::cerr << "careerlink: " << error.message << '\n';
+  return exit_code::io_error;
+}
 
 std::filesystem::path Context::data_dir() const {
   if (data_dir_option) return *data_dir_option;

@@ -12,6 +12,10 @@
 
 namespace careerlink::cli {
 
+// Prints a store failure as the command's error and returns EX_IOERR (74) for the caller to
+// return: one wording for every command.
+int store_failure(const StoreError& error);
+
 class Context {
  public:
   // Global options, filled by CLI11.

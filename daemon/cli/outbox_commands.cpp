@@ -41,8 +41,7 @@ int list_outbox(Context& context, const ListArgs& args) {
   filter.limit = args.limit;
   auto messages = store->list_outbox(filter);
   if (!messages) {
-    std::cerr << "careerlink: " << messages.error().message << '\n';
-    return exit_code::io_error;
+    return store_failure(messages.error());
   }
   if (args.format == "json") {
     auto out = nlohmann::ordered_json::array();
@@ -81,8 +80,7 @@ int retry(Context& context, std::optional<std::int64_t> id, bool all_dead,
   if (all_dead) {
     auto count = store->requeue_all_dead(sink, now);
     if (!count) {
-      std::cerr << "careerlink: " << count.error().message << '\n';
-      return exit_code::io_error;
+      return store_failure(count.error());
     }
     audit(*store, "outbox.retry_all_dead", "outbox:" + sink.value_or("*"),
           std::to_string(*count) + " dead letters requeued");
@@ -91,8 +89,7 @@ int retry(Context& context, std::optional<std::int64_t> id, bool all_dead,
   }
   auto requeued = store->requeue_outbox(*id, now);
   if (!requeued) {
-    std::cerr << "careerlink: " << requeued.error().message << '\n';
-    return exit_code::io_error;
+    return store_failure(requeued.error());
   }
   if (!*requeued) {
     std::cerr << "careerlink: message " << *id << " is not a dead letter\n";
@@ -108,8 +105,7 @@ int drop(Context& context, std::int64_t id) {
   if (!store) return exit_code::io_error;
   auto dropped = store->drop_outbox(id);
   if (!dropped) {
-    std::cerr << "careerlink: " << dropped.error().message << '\n';
-    return exit_code::io_error;
+    return store_failure(dropped.error());
   }
   if (!*dropped) {
     std::cerr << "careerlink: no outbox message " << id << '\n';
@@ -125,8 +121,7 @@ int list_audit(Context& context, const AuditFilter& filter, const std::string& f
   if (!store) return exit_code::io_error;
   auto events = store->list_audit(filter);
   if (!events) {
-    std::cerr << "careerlink: " << events.error().message << '\n';
-    return exit_code::io_error;
+    return store_failure(events.error());
   }
   auto out = nlohmann::ordered_json::array();
   for (const auto& e : *events) {

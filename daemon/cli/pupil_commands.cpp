@@ -61,8 +61,7 @@ int list_pupils(Context& context, const ListArgs& args) {
   filter.group = args.group;
   auto pupils = store->list_pupils(filter);
   if (!pupils) {
-    std::cerr << "careerlink: " << pupils.error().message << '\n';
-    return exit_code::io_error;
+    return store_failure(pupils.error());
   }
   if (args.format == "json") {
     auto out = nlohmann::ordered_json::array();
@@ -82,8 +81,7 @@ int show_pupil(Context& context, const ShowArgs& args) {
   if (!store) return exit_code::io_error;
   auto pupil = store->find_pupil(args.upn);
   if (!pupil) {
-    std::cerr << "careerlink: " << pupil.error().message << '\n';
-    return exit_code::io_error;
+    return store_failure(pupil.error());
   }
   if (!*pupil) {
     std::cerr << "careerlink: no pupil with UPN " << args.upn;
@@ -105,16 +103,14 @@ int list_staff(Context& context, const std::optional<std::string>& school,
   if (!store) return exit_code::io_error;
   auto schools = store->schools();
   if (!schools) {
-    std::cerr << "careerlink: " << schools.error().message << '\n';
-    return exit_code::io_error;
+    return store_failure(schools.error());
   }
   auto out = nlohmann::ordered_json::array();
   for (const auto& s : *schools) {
     if (school && s.laestab != *school && s.urn != *school) continue;
     auto staff = store->list_staff(s.id);
     if (!staff) {
-      std::cerr << "careerlink: " << staff.error().message << '\n';
-      return exit_code::io_error;
+      return store_failure(staff.error());
     }
     for (const auto& m : *staff) {
       if (format == "json") {
