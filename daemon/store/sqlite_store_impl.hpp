@@ -61,15 +61,13 @@ class SqliteStore final : public Store {
   StoreResult<void> load_former_upns(PupilView& view);
 
  private:
-  StoreResult<std::vector<PupilView>> query_pupils(const std::string& sql,
-                                                   const std::vector<std::string>& params);
   std::unique_ptr<Connection> db_;
   int version_;
 };
 
 class SqliteTransaction final : public StoreTransaction {
  public:
-  explicit SqliteTransaction(SqliteStore& store) : store_(store), db_(store.db()) {}
+  explicit SqliteTransaction(SqliteStore& store) : db_(store.db()) {}
   ~SqliteTransaction() override {
     if (!done_) (void)db_.exec("ROLLBACK");
   }
@@ -107,7 +105,6 @@ class SqliteTransaction final : public StoreTransaction {
                                          std::string_view name);
   StoreResult<bool> set_tutor_group(SchoolId school, std::int64_t pupil, std::string_view name);
 
-  SqliteStore& store_;
   Connection& db_;
   bool done_ = false;
 };
