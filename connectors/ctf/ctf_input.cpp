@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 namespace careerlink::ctf {
 namespace {
@@ -52,11 +54,12 @@ int GuardedInput::read_some(char* buffer, int len) {
   const std::size_t n = std::fread(buffer, 1, static_cast<std::size_t>(len), file_);
   if (n == 0) {
     if (std::ferror(file_)) {
-      refuse(newlines_ + 1, "the file could not be read (I/O error); copy it again and retry");
+      refuse(0, "the file could not be read (I/O error); copy it again and retry");
       return -1;
     }
     return 0;
   }
+  const std::uint64_t before = total_;
   total_ += n;
   if (total_ > max_bytes_) {
     // The size was checked before reading; a file still growing is refused here.
@@ -65,8 +68,34 @@ int GuardedInput::read_some(char* buffer, int len) {
     return -1;
   }
   if (units_ == Units::unknown && !sniff(buffer, n)) return -1;
-  if (!scan(buffer, n)) return -1;
+  if (!scan(buffer, n, before)) return -1;
   return static_cast<int>(n);
+}
+
+// Lines are only needed when a DOCTYPE is refused, so they are counted then, by reading the
+// file again up to the hit, instead of counting newlines in every chunk on the way.
+std::size_t GuardedInput::line_at(std::uint64_t offset) {
+  if (std::fseek(file_, 0, SEEK_SET) != 0) return 0;
+  const std::size_t stride = units_ == Units::narrow ? 1 : 2;
+  const std::size_t low = units_ == Units::utf16be ? 1 : 0;  // where a UTF-16 unit's low byte is
+  std::size_t line = 1;
+  std::uint64_t at = 0;
+  std::vector<char> chunk(64 * 1024);
+  while (at < offset) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), offset - at));
+    const std::size_t got = std::fread(chunk.data(), 1, want, file_);
+    if (got == 0) break;
+    if (stride == 1) {
+      line += static_cast<std::size_t>(std::count(chunk.data(), chunk.data() + got, '\n'));
+    } else {
+      // Chunks are even-sized, so a code unit never straddles two of them.
+      for (std::size_t i = 0; i + 1 < got; i += 2) {
+        if (chunk[i + low] == '\n' && chunk[i + 1 - low] == '\0') ++line;
+      }
+    }
+    at += got;
+  }
+  return line;
 }
 
 bool GuardedInput::sniff(const char* data, std::size_t n) {
@@ -100,41 +129,30 @@ bool GuardedInput::sniff(const char* data, std::size_t n) {
   return true;
 }
 
-bool GuardedInput::scan(const char* data, std::size_t n) {
+bool GuardedInput::scan(const char* data, std::size_t n, std::uint64_t offset) {
   const std::string_view pattern = units_ == Units::utf16le   ? kDoctypeLe
                                    : units_ == Units::utf16be ? kDoctypeBe
                                                               : kDoctype;
   const std::string_view chunk(data, n);
   // Search the joint of the previous chunk and this one, then this chunk alone: no copy of the
   // whole chunk is made.
-  std::size_t hit = std::string_view::npos;
-  std::size_t line_base = newlines_;
+  std::optional<std::uint64_t> hit;
   if (!carry_.empty()) {
     std::string joint = carry_;
     joint.append(chunk.substr(0, std::min(n, pattern.size() - 1)));
     const auto at = joint.find(pattern);
-    if (at != std::string_view::npos) {
-      line_base -= static_cast<std::size_t>(std::count(carry_.begin(), carry_.end(), '\n'));
-      hit = 0;
-      line_base += static_cast<std::size_t>(
-          std::count(joint.begin(), joint.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    }
+    if (at != std::string_view::npos) hit = offset - carry_.size() + at;
   }
-  if (hit == std::string_view::npos) {
+  if (!hit) {
     const auto at = find_doctype(chunk, pattern);
-    if (at != std::string_view::npos) {
-      hit = at;
-      line_base += static_cast<std::size_t>(
-          std::count(chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-    }
+    if (at != std::string_view::npos) hit = offset + at;
   }
-  if (hit != std::string_view::npos) {
-    refuse(line_base + 1,
+  if (hit) {
+    refuse(line_at(*hit),
            "DOCTYPE not allowed in a CTF: a Common Transfer File never carries a DTD, and one "
            "could make the reader fetch files or expand entities; re-export the CTF from the MIS");
     return false;
   }
-  newlines_ += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
   const std::size_t keep = std::min(n, pattern.size() - 1);
   carry_.assign(chunk.substr(n - keep));
   return true;

@@ -32,13 +32,14 @@ class GuardedInput {
 
   int read_some(char* buffer, int len);
   bool sniff(const char* data, std::size_t n);
-  bool scan(const char* data, std::size_t n);
+  bool scan(const char* data, std::size_t n, std::uint64_t offset);
   void refuse(std::size_t line, std::string message);
+
+  std::size_t line_at(std::uint64_t offset);
 
   std::FILE* file_;
   std::uint64_t max_bytes_;
-  std::uint64_t total_ = 0;
-  std::size_t newlines_ = 0;  // 0x0A bytes before the current chunk
+  std::uint64_t total_ = 0;  // bytes handed to the parser so far
   Units units_ = Units::unknown;
   std::string carry_;  // end of the previous chunk, so a pattern split across reads is seen
   std::optional<Refusal> refusal_;

@@ -1,6 +1,7 @@
 #include "connectors/ctf/ctf_pupil_reader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <initializer_list>
@@ -69,6 +70,22 @@ std::optional<std::string> sen_code(std::string_view text) {
 
 PupilReader::PupilReader(std::string laestab, std::string as_of)
     : laestab_(std::move(laestab)), as_of_(std::move(as_of)) {}
+
+bool PupilReader::reads(RelPath rel) {
+  // The children of <Pupil> that end_element looks at; the rest (StageAssessments, Contacts,
+  // Address, ...) are often most of the file.
+  static constexpr std::array<std::string_view, 13> kChildren = {
+      "UPN",          "UniqueLearnerNumber",
+      "Surname",      "Forename",
+      "DOB",          "Sex",
+      "Gender",       "BasicDetails",
+      "LookedAfter",  "FSMhistory",
+      "SENhistory",   "Attendance",
+      "SchoolHistory"};
+  if (rel.size() == 1) return std::ranges::find(kChildren, rel[0]) != kChildren.end();
+  // The session-by-session marks: the totals beside them are what attendance % is made of.
+  return !is(rel, {"Attendance", "YearData", "AttendSessions"});
+}
 
 void PupilReader::begin(std::size_t line) {
   rec_ = PupilRecord{};

@@ -21,6 +21,10 @@ class PupilReader {
   // `as_of` is the ISO date at which FSM eligibility is judged.
   PupilReader(std::string laestab, std::string as_of);
 
+  // Whether the element at `rel` (just opened) or anything below it can matter to the record;
+  // when not, the caller may skip the whole subtree without feeding it here.
+  static bool reads(RelPath rel);
+
   void begin(std::size_t line);
   void start_element(RelPath rel);
   void end_element(RelPath rel, std::string_view text);

@@ -24,6 +24,7 @@ namespace {
 constexpr int kMinVersion = 11;
 constexpr int kMaxVersion = 25;
 constexpr std::uint64_t kProgressStep = 64 * 1024;
+constexpr std::size_t kReadBlock = 64 * 1024;
 constexpr std::string_view kReexport = "re-export the CTF from the MIS and import it again";
 
 std::string_view trim(std::string_view s) {
@@ -117,6 +118,8 @@ class Run {
   std::size_t line() const;
   std::optional<FileError> on_start(std::string_view name);
   std::optional<FileError> on_end(std::string_view text);
+  std::optional<FileError> on_text(std::string_view value);
+  std::optional<FileError> on_skipped(int type, bool empty);
   std::optional<FileError> on_header_leaf(std::string_view text);
   std::optional<FileError> finish_header();
   std::expected<FileInfo, FileError> parse_failure(const ctf::GuardedInput& input,
@@ -140,6 +143,11 @@ class Run {
   bool in_pupil_ = false;
   xmlNodePtr pupil_node_ = nullptr;  // alive while inside the pupil: it is an open ancestor
   std::size_t pupil_line_ = 0;       // 0 until known (see element_line)
+  // Inside a subtree of the pupil the reader has no use for (assessments, contacts, ...), only
+  // the bounds are kept: elements open below the skipped one, and text in the current one.
+  bool skipping_ = false;
+  std::size_t skip_depth_ = 0;
+  std::size_t skip_text_ = 0;
   std::uint64_t last_progress_ = 0;
 };
 
@@ -201,7 +209,50 @@ std::optional<FileError> Run::on_start(std::string_view name) {
     pupil_->begin(pupil_line_);
     in_pupil_ = true;
   } else if (in_pupil_) {
-    pupil_->start_element(std::span(path_).subspan(kPupilDepth));
+    const auto rel = std::span(path_).subspan(kPupilDepth);
+    if (ctf::PupilReader::reads(rel)) {
+      pupil_->start_element(rel);
+    } else {
+      skipping_ = true;
+      skip_depth_ = skip_text_ = 0;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<FileError> Run::on_text(std::string_view value) {
+  const std::size_t held = skipping_ ? skip_text_ : text_.size();
+  if (held + value.size() > options_.max_text_bytes) {
+    return error(line(), "an element holds more than " + std::to_string(options_.max_text_bytes) +
+                             " bytes of text; a CTF never does, so this is not one (" +
+                             std::string(kReexport) + ")");
+  }
+  if (skipping_) {
+    skip_text_ += value.size();
+  } else {
+    text_.append(value);
+  }
+  return std::nullopt;
+}
+
+// An element event inside a skipped subtree: the same depth bound as everywhere else.
+std::optional<FileError> Run::on_skipped(int type, bool empty) {
+  if (type == XML_READER_TYPE_ELEMENT) {
+    if (path_.size() + skip_depth_ >= static_cast<std::size_t>(options_.max_depth)) {
+      return error(line(), "elements are nested more than " + std::to_string(options_.max_depth) +
+                               " deep; a CTF is never that deep, so this is not one (" +
+                               std::string(kReexport) + ")");
+    }
+    skip_text_ = 0;
+    if (!empty) ++skip_depth_;
+  } else if (type == XML_READER_TYPE_END_ELEMENT) {
+    if (skip_depth_ > 0) {
+      --skip_depth_;
+    } else {  // the end of the skipped element itself
+      skipping_ = false;
+      path_.pop_back();
+    }
+    skip_text_ = 0;
   }
   return std::nullopt;
 }
@@ -333,31 +384,39 @@ std::expected<FileInfo, FileError> Run::go(xmlTextReader* reader, ctf::GuardedIn
       const long l = element_line(pupil_node_);
       if (l > 0) pupil_line_ = static_cast<std::size_t>(l);
     }
-    switch (xmlTextReaderNodeType(reader)) {
+    // Text by the node's own type: xmlTextReaderNodeType would first sort whitespace from text,
+    // walking every ancestor for xml:space, and whoever reads the text trims it anyway.
+    const xmlNodePtr node = xmlTextReaderCurrentNode(reader);
+    if (node && (node->type == XML_TEXT_NODE || node->type == XML_CDATA_SECTION_NODE)) {
+      if (auto err = on_text(sv(node->content))) return std::unexpected(std::move(*err));
+      continue;
+    }
+    const int type = xmlTextReaderNodeType(reader);
+    if (skipping_ && (type == XML_READER_TYPE_ELEMENT || type == XML_READER_TYPE_END_ELEMENT)) {
+      if (auto err = on_skipped(type, xmlTextReaderIsEmptyElement(reader) == 1)) {
+        return std::unexpected(std::move(*err));
+      }
+      continue;
+    }
+    switch (type) {
       case XML_READER_TYPE_ELEMENT: {
         if (auto err = on_start(sv(xmlTextReaderConstLocalName(reader)))) {
           return std::unexpected(std::move(*err));
         }
         if (xmlTextReaderIsEmptyElement(reader) == 1) {
-          if (auto err = on_end({})) return std::unexpected(std::move(*err));
+          if (skipping_) {  // an empty element skipped: nothing below it to wait for
+            skipping_ = false;
+            path_.pop_back();
+          } else if (auto err = on_end({})) {
+            return std::unexpected(std::move(*err));
+          }
         }
         break;
       }
       case XML_READER_TYPE_END_ELEMENT:
         if (auto err = on_end(text_)) return std::unexpected(std::move(*err));
+        text_.clear();
         break;
-      case XML_READER_TYPE_TEXT:
-      case XML_READER_TYPE_CDATA: {
-        const auto value = sv(xmlTextReaderConstValue(reader));
-        if (text_.size() + value.size() > options_.max_text_bytes) {
-          return std::unexpected(error(
-              line(), "an element holds more than " + std::to_string(options_.max_text_bytes) +
-                          " bytes of text; a CTF never does, so this is not one (" +
-                          std::string(kReexport) + ")"));
-        }
-        text_.append(value);
-        break;
-      }
       case XML_READER_TYPE_DOCUMENT_TYPE:
         // The input guard refuses a DOCTYPE first; this is the belt to its braces.
         return std::unexpected(
@@ -424,6 +483,8 @@ std::expected<FileInfo, FileError> CtfSource::read(const std::filesystem::path& 
     return fail(0, std::string("the file cannot be opened: ") + std::strerror(errno) +
                        "; check its permissions");
   }
+  // libxml2 asks for 4,000 bytes at a time; read the file in larger blocks under that.
+  std::setvbuf(handle.get(), nullptr, _IOFBF, kReadBlock);
 
   init_libxml();
   ErrorCapture capture;

@@ -22,7 +22,8 @@ CREATE TABLE job_run (
   started_at_ms    INTEGER NOT NULL,
   finished_at_ms   INTEGER,
   result           TEXT NOT NULL DEFAULT 'running'
-                   CHECK (result IN ('running','ok','retry','error')),
+                   CHECK (result = 'running' OR result = 'ok' OR result = 'retry'
+                          OR result = 'error'),
   message          TEXT NOT NULL DEFAULT ''
 ) STRICT;
 -- The latest run of a job is its highest id (runs are inserted as they start).

@@ -27,7 +27,8 @@ CREATE TABLE outbox (
   idempotency_key  TEXT NOT NULL,
   payload          TEXT NOT NULL,
   state            TEXT NOT NULL DEFAULT 'pending'
-                   CHECK (state IN ('pending','leased','delivered','dead')),
+                   CHECK (state = 'pending' OR state = 'leased' OR state = 'delivered'
+                          OR state = 'dead'),
   attempts         INTEGER NOT NULL DEFAULT 0,
   created_at_ms    INTEGER NOT NULL,
   next_attempt_ms  INTEGER NOT NULL,

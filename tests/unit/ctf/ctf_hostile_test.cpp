@@ -72,6 +72,7 @@ TEST(CtfHostile, DoctypeSplitAcrossReadsIsStillSeen) {
     auto p = parse_text(xml);
     ASSERT_FALSE(p.result) << pad;
     EXPECT_TRUE(contains(p.result.error().message, "DOCTYPE not allowed")) << pad;
+    EXPECT_EQ(p.result.error().line, 2u) << pad;
   }
 }
 
@@ -86,6 +87,20 @@ TEST(CtfHostile, DoctypeInUtf16IsRefused) {
   auto p = parse_text(utf16);
   ASSERT_FALSE(p.result);
   EXPECT_TRUE(contains(p.result.error().message, "DOCTYPE not allowed"));
+  EXPECT_EQ(p.result.error().line, 2u);
+
+  // Big-endian, after a line holding U+0A0A (bytes 0A 0A), which is not a line break.
+  std::string be = "\xfe\xff";
+  const std::string text =
+      "<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<!--\x01-->\n<!DOCTYPE CTfile>\n<CTfile/>";
+  for (char c : text) {
+    be += c == '\x01' ? '\x0a' : '\0';
+    be += c == '\x01' ? '\x0a' : c;
+  }
+  auto q = parse_text(be);
+  ASSERT_FALSE(q.result);
+  EXPECT_TRUE(contains(q.result.error().message, "DOCTYPE not allowed"));
+  EXPECT_EQ(q.result.error().line, 3u);
 }
 
 TEST(CtfHostile, UndeclaredEntityIsMalformed) {
