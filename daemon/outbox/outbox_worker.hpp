@@ -10,7 +10,11 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <span>
 #include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "daemon/outbox/backoff.hpp"
 #include "daemon/outbox/sink.hpp"
@@ -43,12 +47,13 @@ struct WorkerCounters {
   std::atomic<std::uint64_t> store_errors{0};     // store calls that failed
 };
 
-// What one drain_once did.
+// What a drain_once or drain did.
 struct DrainReport {
   std::size_t leased = 0;
   std::size_t ok = 0;
   std::size_t retried = 0;
   std::size_t dead = 0;
+  bool more = false;  // the last lease was a full batch: more may be due now
 };
 
 using Clock = std::function<TimePoint()>;
@@ -69,9 +74,10 @@ class OutboxWorker {
   // lease itself failed; failures recording outcomes are logged and counted (those messages
   // come back when their lease ends).
   StoreResult<DrainReport> drain_once(TimePoint now, std::stop_token stop = {});
-  // drain_once and drain may be called from any thread; calls run one batch at a time.
-  // Batches until nothing is due at `now` (or `max_batches`, or stop): the "drain a sink" job.
-  // Retried messages are due after `now`, so this ends.
+  // drain_once and drain may be called from any thread; calls run one at a time.
+  // Batches until nothing is due at `now` (or `max_batches`, or stop, or a batch of which
+  // nothing was delivered): the "drain a sink" job. Retried messages are due after `now`, so
+  // this ends. The next batch is leased while the current one is with the sink.
   StoreResult<DrainReport> drain(TimePoint now, std::stop_token stop = {},
                                  std::size_t max_batches = 1000);
 
@@ -85,6 +91,19 @@ class OutboxWorker {
   [[nodiscard]] const WorkerOptions& options() const { return options_; }
 
  private:
+  struct Leased {
+    std::vector<OutboxMessage> batch;  // to deliver (exhausted ones already dead-lettered)
+    bool full = false;                 // as many leased as asked for
+  };
+  StoreResult<Leased> lease_batch(TimePoint now, DrainReport& report);
+  std::vector<DeliveryResult> deliver(std::span<const OutboxMessage> batch, TimePoint now,
+                                      std::stop_token stop);
+  void record(const std::vector<OutboxMessage>& batch, std::vector<DeliveryResult>& results,
+              TimePoint now, DrainReport& report);
+  void release(const std::vector<OutboxMessage>& batch, TimePoint now, DrainReport& report);
+  void dead_letter(const OutboxMessage& m, DrainReport& report, const std::string& reason);
+  void note_store(StoreResult<void> done, std::int64_t id, std::string_view what);
+
   Store& store_;
   Sink& sink_;
   WorkerOptions options_;

@@ -33,6 +33,7 @@ class SqliteStore final : public Store {
                                                        TimePoint now,
                                                        std::chrono::seconds lease) override;
   StoreResult<void> ack_outbox(std::span<const std::int64_t> ids, TimePoint now) override;
+  StoreResult<void> release_outbox(std::span<const std::int64_t> ids, TimePoint now) override;
   StoreResult<void> retry_outbox(std::int64_t id, TimePoint next_attempt,
                                  std::string_view error) override;
   StoreResult<void> dead_letter_outbox(std::int64_t id, std::string_view reason) override;

@@ -200,6 +200,9 @@ class Store {
                                                                std::size_t max, TimePoint now,
                                                                std::chrono::seconds lease) = 0;
   virtual StoreResult<void> ack_outbox(std::span<const std::int64_t> ids, TimePoint now) = 0;
+  // Gives back leased messages that were never handed to the sink: pending and due at `now`,
+  // with the attempt counted at lease taken back.
+  virtual StoreResult<void> release_outbox(std::span<const std::int64_t> ids, TimePoint now) = 0;
   virtual StoreResult<void> retry_outbox(std::int64_t id, TimePoint next_attempt,
                                          std::string_view error) = 0;
   virtual StoreResult<void> dead_letter_outbox(std::int64_t id, std::string_view reason) = 0;

@@ -157,6 +157,31 @@ TEST_F(OutboxStore, LeaseIgnoresMessagesNotYetDue) {
   EXPECT_EQ(only().state, OutboxState::pending);
 }
 
+TEST_F(OutboxStore, ReleaseGivesALeaseBackAsIfItNeverHappened) {
+  ASSERT_TRUE(enqueue("tracker", "a"));
+  ASSERT_TRUE(enqueue("tracker", "b"));
+  const auto t = now_ms();
+  auto leased = store_->lease_outbox("tracker", 10, t, 60s);
+  ASSERT_TRUE(leased && leased->size() == 2u);
+  const auto a = leased->front().id;
+  const auto b = leased->back().id;
+  ASSERT_TRUE(store_->ack_outbox(std::vector<std::int64_t>{b}, t));
+
+  ASSERT_TRUE(store_->release_outbox(std::vector<std::int64_t>{a, b}, t + 1s));
+  const auto back = list(OutboxState::pending);
+  ASSERT_EQ(back.size(), 1u);
+  EXPECT_EQ(back.front().id, a);
+  EXPECT_EQ(back.front().attempts, 0);  // never handed to the sink: no attempt counted
+  EXPECT_EQ(back.front().next_attempt_at, t + 1s);
+  EXPECT_FALSE(back.front().lease_until);
+  // A delivered message is not brought back by a release.
+  EXPECT_EQ(list(OutboxState::delivered).size(), 1u);
+  auto again = store_->lease_outbox("tracker", 10, t + 1s, 60s);
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ(again->front().attempts, 1);
+}
+
 TEST_F(OutboxStore, ExpiredLeaseMakesTheMessageDueAgain) {
   ASSERT_TRUE(enqueue("tracker", "a"));
   const auto t = now_ms();

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 #include <stdexcept>
 #include <thread>
@@ -327,8 +328,8 @@ TEST_F(OutboxWorkerTest, DrainTakesEveryDueBatchAndEnds) {
   EXPECT_EQ(list(OutboxState::delivered).size(), 5u);
 }
 
-TEST_F(OutboxWorkerTest, DrainEndsWhenEverythingIsRetried) {
-  for (int i = 0; i < 4; ++i)
+TEST_F(OutboxWorkerTest, DrainStopsAtABatchOfWhichNothingGotThrough) {
+  for (int i = 0; i < 6; ++i)
     ASSERT_TRUE(enqueue("tracker", "k" + std::to_string(i)));
   sink_.answer(DeliveryResult::retry("HTTP 503", 0s));
   auto o = options();
@@ -337,8 +338,70 @@ TEST_F(OutboxWorkerTest, DrainEndsWhenEverythingIsRetried) {
   auto w = worker(o);
   auto report = w->drain(now_ms());
   ASSERT_TRUE(report);
-  EXPECT_EQ(report->retried, 4u);
-  EXPECT_EQ(sink_.delivered_count(), 4u);
+  // One batch hit the wall; the one leased meanwhile went back untouched, the rest never left.
+  EXPECT_EQ(report->retried, 2u);
+  EXPECT_EQ(report->leased, 2u);
+  EXPECT_FALSE(report->more);
+  EXPECT_EQ(sink_.batches.size(), 1u);
+  const auto pending = list(OutboxState::pending);
+  ASSERT_EQ(pending.size(), 6u);
+  int attempted = 0;
+  for (const auto& m : pending) {
+    EXPECT_FALSE(m.lease_until);
+    attempted += m.attempts;
+  }
+  EXPECT_EQ(attempted, 2);
+}
+
+TEST_F(OutboxWorkerTest, DrainLeasesTheNextBatchWhileOneIsWithTheSink) {
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(enqueue("tracker", "k" + std::to_string(i)));
+  auto o = options();
+  o.batch_size = 2;
+  // The sink holds the first batch until it sees, through a connection of its own, that the
+  // second is already leased: the store's work overlaps the network's.
+  auto observer = open_sqlite_store(dir_.path());
+  ASSERT_TRUE(observer) << observer.error().message;
+  std::atomic<bool> overlapped = false;
+  sink_.handler = [&](std::span<const OutboxMessage> batch, const outbox::DeliveryContext&) {
+    if (sink_.batches.size() == 1) {
+      const auto deadline = std::chrono::steady_clock::now() + 60s;
+      while (!overlapped && std::chrono::steady_clock::now() < deadline) {
+        auto leased = (*observer)->list_outbox(OutboxFilter{std::nullopt, OutboxState::leased});
+        overlapped = leased && leased->size() == 4u;
+        if (!overlapped) std::this_thread::sleep_for(1ms);
+      }
+    }
+    return std::vector<DeliveryResult>(batch.size(), DeliveryResult::ok());
+  };
+  auto w = worker(o);
+  auto report = w->drain(now_ms());
+  ASSERT_TRUE(report);
+  EXPECT_TRUE(overlapped);
+  EXPECT_EQ(report->ok, 6u);
+  EXPECT_EQ(sink_.batches.size(), 3u);
+  EXPECT_EQ(list(OutboxState::delivered).size(), 6u);
+}
+
+TEST_F(OutboxWorkerTest, StopDuringDeliveryGivesTheNextBatchBack) {
+  for (int i = 0; i < 6; ++i)
+    ASSERT_TRUE(enqueue("tracker", "k" + std::to_string(i)));
+  auto o = options();
+  o.batch_size = 2;
+  std::stop_source stop;
+  sink_.handler = [&](std::span<const OutboxMessage> batch, const outbox::DeliveryContext&) {
+    stop.request_stop();  // the service is asked to stop while this batch is out
+    return std::vector<DeliveryResult>(batch.size(), DeliveryResult::ok());
+  };
+  auto w = worker(o);
+  auto report = w->drain(now_ms(), stop.get_token());
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->ok, 2u);
+  EXPECT_EQ(sink_.batches.size(), 1u);
+  EXPECT_EQ(list(OutboxState::delivered).size(), 2u);
+  EXPECT_TRUE(list(OutboxState::leased).empty());  // nothing left waiting for a lease to end
+  for (const auto& m : list(OutboxState::pending))
+    EXPECT_EQ(m.attempts, 0);
 }
 
 TEST_F(OutboxWorkerTest, LeaseFailureIsAnError) {
