@@ -81,6 +81,8 @@ struct SinkConfig {
   std::optional<std::filesystem::path> secret_file;
   std::optional<std::string> secret_env;
   std::optional<std::filesystem::path> ca_file;
+  std::optional<std::filesystem::path> client_cert_file;  // mutual TLS, when the receiver asks
+  std::optional<std::filesystem::path> client_key_file;
   bool verify_tls = true;
   std::string proxy;  // "" = from https_proxy, if set
   int timeout_seconds = 30;

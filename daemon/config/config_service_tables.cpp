@@ -177,6 +177,12 @@ ConfigTable sink_table() {
   t.keys.push_back(path_key("ca_file",
                             "PEM CA bundle to verify the receiver; default: the system store",
                             [](Config& c, const std::string& v) { c.sinks.back().ca_file = v; }));
+  t.keys.push_back(path_key(
+      "client_cert_file", "PEM client certificate (chain) for a receiver that requires mutual TLS",
+      [](Config& c, const std::string& v) { c.sinks.back().client_cert_file = v; }));
+  t.keys.push_back(path_key(
+      "client_key_file", "PEM private key for client_cert_file; default: read from that file",
+      [](Config& c, const std::string& v) { c.sinks.back().client_key_file = v; }));
   t.keys.push_back(ConfigKey{
       .name = "verify_tls",
       .type = KeyType::boolean,

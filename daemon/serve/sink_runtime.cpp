@@ -26,6 +26,8 @@ outbox::SinkSettings sink_settings(const SinkConfig& s) {
   if (s.secret_file) settings.values["secret_file"] = s.secret_file->string();
   if (s.secret_env) settings.values["secret_env"] = *s.secret_env;
   if (s.ca_file) settings.values["ca_file"] = s.ca_file->string();
+  if (s.client_cert_file) settings.values["client_cert"] = s.client_cert_file->string();
+  if (s.client_key_file) settings.values["client_key"] = s.client_key_file->string();
   settings.values["verify_tls"] = s.verify_tls ? "true" : "false";
   if (!s.proxy.empty()) settings.values["proxy"] = s.proxy;
   settings.values["timeout_seconds"] = std::to_string(s.timeout_seconds);

@@ -2,10 +2,14 @@
 // on to see and steer the service.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "daemon/store/store.hpp"
+#include "tests/receiver/https_receiver.hpp"
 #include "tests/unit/support/test_support.hpp"
+#include "tests/unit/support/test_tls.hpp"
 
 namespace careerlink {
 namespace {
@@ -53,6 +57,60 @@ TEST(JobsCli, ListsJobsWithNextRunAndRecordsAManualRun) {
 
   auto unknown = cl({"jobs", "run", "nope"});
   EXPECT_EQ(unknown.exit_code, 1);
+}
+
+// A receiver that requires a client certificate: the [[sink]] keys client_cert_file and
+// client_key_file are what let the drain job through.
+TEST(JobsCli, DrainJobPresentsTheConfiguredClientCertificate) {
+  TempDir dir;
+  const auto pki = test::make_test_pki(dir / "pki");
+  write_file(dir / "secret", "s3cret\n");
+  test::ReceiverOptions options;
+  options.cert = pki.server_cert;
+  options.key = pki.server_key;
+  options.client_ca = pki.ca_cert;
+  options.hmac_secret = "s3cret";
+  test::HttpsReceiver receiver(options);
+  const auto data = dir / "data";
+  {
+    auto store = open_sqlite_store(data);
+    ASSERT_TRUE(store) << store.error().message;
+    auto tx = (*store)->begin();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE((*tx)->enqueue(OutboxDraft{"hook", "k1", R"({"n":1})"}));
+    ASSERT_TRUE((*tx)->commit());
+  }
+  const auto run_with = [&](const std::string& client_keys) {
+    const auto config = dir / "careerlink.toml";
+    // The shortest backoff there is, so the refused message is due again for the second run.
+    write_file(config,
+               "[outbox]\nbackoff_base_ms = 10\nbackoff_cap_ms = 100\n"
+               "[[sink]]\nname = \"hook\"\ntype = \"webhook\"\nurl = \"" +
+                   receiver.url() + "\"\nsecret_file = \"" + (dir / "secret").string() +
+                   "\"\nca_file = \"" + pki.ca_cert.string() + "\"\ntimeout_seconds = 5\n" +
+                   client_keys +
+                   "[[job]]\nname = \"nightly\"\nschedule = \"30 2 * * *\"\n"
+                   "run = \"drain:hook\"\n");
+    return test::run_careerlink(
+        {"--config", config.string(), "--data-dir", data.string(), "jobs", "run", "nightly"});
+  };
+  const auto state = [&] {
+    auto store = open_sqlite_store(data);
+    auto rows = (*store)->list_outbox(OutboxFilter{});
+    return rows && rows->size() == 1u ? rows->front().state : OutboxState::dead;
+  };
+
+  auto refused = run_with("");
+  EXPECT_TRUE(receiver.requests().empty());  // the handshake fails: nothing reaches the handler
+  EXPECT_EQ(state(), OutboxState::pending) << refused.out << refused.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));  // past the 100 ms backoff cap
+
+  auto ran = run_with("client_cert_file = \"" + pki.client_cert.string() +
+                      "\"\nclient_key_file = \"" + pki.client_key.string() + "\"\n");
+  EXPECT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  ASSERT_EQ(receiver.requests().size(), 1u);
+  EXPECT_TRUE(receiver.requests().front().signature_ok);
+  EXPECT_EQ(state(), OutboxState::delivered);
 }
 
 TEST(JobsCli, AJobNamingAnUnknownSinkIsAConfigError) {
