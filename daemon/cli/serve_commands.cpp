@@ -59,7 +59,8 @@ std::expected<std::unique_ptr<JobsCommand>, std::string> jobs_command(Context& c
   auto sinks = serve::build_sinks(context.config(), context.data_dir());
   if (!sinks) return std::unexpected(sinks.error());
   cmd->sinks = std::move(*sinks);
-  cmd->scheduler = std::make_unique<Scheduler>(*cmd->store, cmd->clock);
+  cmd->scheduler =
+      std::make_unique<Scheduler>(*cmd->store, cmd->clock, context.data_dir() / "locks");
   serve::JobResources resources;
   resources.store = cmd->store.get();
   resources.drain = serve::drainer(cmd->sinks);

@@ -1,5 +1,7 @@
 #include "daemon/scheduler/scheduler.hpp"
 
+#include "daemon/scheduler/job_lock.hpp"
+
 #include <date/date.h>
 #include <date/tz.h>
 #include <spdlog/spdlog.h>
@@ -64,7 +66,8 @@ bool SystemClock::wait_until(TimePoint deadline, std::stop_token stop) {
   return false;
 }
 
-Scheduler::Scheduler(Store& store, Clock& clock) : store_(store), clock_(clock) {}
+Scheduler::Scheduler(Store& store, Clock& clock, std::optional<std::filesystem::path> lock_dir)
+    : store_(store), clock_(clock), lock_dir_(std::move(lock_dir)) {}
 
 Scheduler::~Scheduler() {
   stop();
@@ -109,7 +112,16 @@ std::expected<void, std::string> Scheduler::start() {
     last_runs = std::move(*runs);
     for (auto& run : last_runs) {
       if (run.result != "running") continue;
-      // Nothing else in this process can be running yet, so the run died with the process.
+      // Nothing else in this process can be running yet, so the run died with its process,
+      // unless another process (a `careerlink jobs run`) holds the job's lock and is running it.
+      if (lock_dir_) {
+        const auto job_lock = JobLock::try_acquire(*lock_dir_, run.job);
+        if (job_lock.status() == JobLock::Status::busy) {
+          spdlog::info("job '{}': running in {} (started {})", run.job, job_lock.detail(),
+                       iso(run.started_at));
+          continue;
+        }
+      }
       auto marked = store_.finish_job_run(run.id, now, "error", kInterrupted);
       if (!marked) {
         return std::unexpected("cannot mark run " + std::to_string(run.id) + " of job '" + run.job +
@@ -182,16 +194,34 @@ void Scheduler::work(std::stop_token stop) {
   }
 }
 
-std::optional<JobOutcome> Scheduler::execute(Job& job, TimePoint slot, JobTrigger trigger) {
+std::expected<JobOutcome, std::string> Scheduler::execute(Job& job, TimePoint slot,
+                                                          JobTrigger trigger) {
   const std::string& name = job.spec.name;
   {
     std::lock_guard lock(mutex_);
     if (job.running) {
       spdlog::warn("job '{}': still running, so the {} run for {} is skipped", name,
                    trigger_name(trigger), iso(slot));
-      return std::nullopt;
+      return std::unexpected(std::string("it is already running"));
     }
     job.running = true;
+  }
+  std::optional<JobLock> os_lock;
+  if (lock_dir_) {
+    os_lock = JobLock::try_acquire(*lock_dir_, name);
+    if (os_lock->status() == JobLock::Status::busy) {
+      spdlog::warn("job '{}': already running in {}, so the {} run for {} is skipped", name,
+                   os_lock->detail(), trigger_name(trigger), iso(slot));
+      std::lock_guard lock(mutex_);
+      job.running = false;
+      return std::unexpected("it is already running in " + os_lock->detail());
+    }
+    // The lock is a second belt (the in-process one above always holds): a lock that cannot be
+    // taken at all must not stop the job's work.
+    if (os_lock->status() == JobLock::Status::error) {
+      spdlog::error("job '{}': running without its cross-process lock: {}", name,
+                    os_lock->detail());
+    }
   }
   std::optional<std::int64_t> run_id;
   {
@@ -243,7 +273,8 @@ std::expected<JobOutcome, std::string> Scheduler::run_now(std::string_view name)
   if (!job) return std::unexpected("no job named '" + std::string(name) + "'");
   auto outcome = execute(*job, clock_.now(), JobTrigger::manual);
   if (!outcome) {
-    return std::unexpected("job '" + std::string(name) + "' is already running; not started again");
+    return std::unexpected("job '" + std::string(name) +
+                           "' was not started again: " + outcome.error());
   }
   return std::move(*outcome);
 }

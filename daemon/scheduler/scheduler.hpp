@@ -6,8 +6,8 @@
 //   delays jobs due while it runs; they run (once each) as soon as it finishes. Chosen for
 //   simplicity and because jobs share the store; revisit if one job routinely runs for hours.
 // * Never two runs of one job at once: a trigger (a slot, or run_now) arriving while the job runs
-//   is skipped and logged, not queued. Within one process only: a `careerlink jobs run` in a
-//   second process is not seen by the daemon's scheduler.
+//   is skipped and logged, not queued. Across processes too when given a lock directory: the
+//   service and a `careerlink jobs run` in another shell take the same JobLock.
 // * Slots that pass while the worker is busy are coalesced: the job runs once, not once per slot.
 // * Catch-up at start(): for each job whose latest recorded run served a slot earlier than the
 //   most recent slot that should have fired by now, run once straight away for that most recent
@@ -27,6 +27,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -106,8 +107,10 @@ struct JobStatus {
 
 class Scheduler {
  public:
-  // `store` and `clock` must outlive the scheduler.
-  Scheduler(Store& store, Clock& clock);
+  // `store` and `clock` must outlive the scheduler. With `lock_dir` (the data directory's
+  // locks/), each run also holds the job's JobLock, so a run in another process on the same
+  // data directory is seen too.
+  Scheduler(Store& store, Clock& clock, std::optional<std::filesystem::path> lock_dir = {});
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
   ~Scheduler();  // stops and joins
@@ -143,11 +146,13 @@ class Scheduler {
 
   void work(std::stop_token stop);
   // Claims the job (false if it is already running), runs it, records the run.
-  std::optional<JobOutcome> execute(Job& job, TimePoint slot, JobTrigger trigger);
+  // The error says why it did not run (already running here, or in another process).
+  std::expected<JobOutcome, std::string> execute(Job& job, TimePoint slot, JobTrigger trigger);
   Job* find(std::string_view name);
 
   Store& store_;
   Clock& clock_;
+  std::optional<std::filesystem::path> lock_dir_;
   std::mutex mutex_;        // jobs_' mutable fields, started_
   std::mutex store_mutex_;  // every store call
   std::vector<std::unique_ptr<Job>> jobs_;

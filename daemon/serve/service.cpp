@@ -193,7 +193,7 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
 
   // Jobs.
   SystemClock clock;
-  Scheduler scheduler(**main_store, clock);
+  Scheduler scheduler(**main_store, clock, options.data_dir / "locks");
   JobResources resources;
   // Job bodies run on the scheduler's thread while the scheduler may use its own connection from
   // another (status requests), so jobs get a connection of their own.

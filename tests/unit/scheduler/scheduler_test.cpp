@@ -13,6 +13,10 @@
 #include <vector>
 
 #include "daemon/scheduler/scheduler.hpp"
+
+#include <unistd.h>
+
+#include "daemon/scheduler/job_lock.hpp"
 #include "tests/unit/scheduler/scheduler_test_support.hpp"
 
 namespace careerlink {
@@ -191,7 +195,7 @@ TEST_F(SchedulerTest, ASlotArrivingDuringAManualRunIsSkipped) {
   // So is a second manual trigger.
   auto again = s->run_now("slow");
   ASSERT_FALSE(again);
-  EXPECT_EQ(again.error(), "job 'slow' is already running; not started again");
+  EXPECT_EQ(again.error(), "job 'slow' was not started again: it is already running");
 
   slow.release.set_value();
   runner.join();
@@ -313,6 +317,40 @@ TEST_F(SchedulerTest, MarksARunInterruptedByTheServiceStopping) {
   EXPECT_EQ(last->message, "interrupted (the service stopped during the run)");
   EXPECT_EQ(last->finished_at, utc(2026, 11, 14, 2, 10));
   EXPECT_EQ(rec.count(), 0U);  // its slot counts as served: not re-run automatically
+}
+
+// Another process (a `careerlink jobs run`) holding the job's lock: the service's scheduler
+// neither runs the job over it nor takes its recorded `running` row for a dead one.
+TEST_F(SchedulerTest, ARunInAnotherProcessIsNeitherOverlappedNorMarkedInterrupted) {
+  const auto locks = dir / "locks";
+  auto started = store->start_job_run("nightly", utc(2026, 11, 14, 2), utc(2026, 11, 14, 2));
+  ASSERT_TRUE(started);
+  auto other = JobLock::try_acquire(locks, "nightly");  // held by "the other process"
+  ASSERT_TRUE(other.held()) << other.detail();
+
+  Recorder rec;
+  clock = std::make_unique<ManualClock>(utc(2026, 11, 14, 2, 10));
+  auto s = std::make_unique<Scheduler>(*store, *clock, locks);
+  ASSERT_TRUE(s->add_job({"nightly", cron("0 2 * * *"), "Europe/London", rec.job()}));
+  ASSERT_TRUE(s->start());
+  ASSERT_TRUE(clock->next_wait());
+  auto last = last_run("nightly");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->result, "running");  // still the other process's run
+
+  auto manual = s->run_now("nightly");
+  ASSERT_FALSE(manual);
+  EXPECT_EQ(manual.error(),
+            "job 'nightly' was not started again: it is already running in "
+            "process " +
+                std::to_string(::getpid()));
+  EXPECT_EQ(rec.count(), 0U);
+
+  other = JobLock::try_acquire(locks, "other-job");  // releases "nightly"
+  auto now_free = s->run_now("nightly");
+  ASSERT_TRUE(now_free) << now_free.error();
+  EXPECT_EQ(rec.count(), 1U);
+  s->stop();
 }
 
 TEST_F(SchedulerTest, StopInterruptsTheWait) {

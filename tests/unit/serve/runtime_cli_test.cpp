@@ -1,11 +1,13 @@
 // `careerlink jobs` and `careerlink outbox` against a real data directory: what operators rely
 // on to see and steer the service.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "daemon/scheduler/job_lock.hpp"
 #include "daemon/store/store.hpp"
 #include "tests/receiver/https_receiver.hpp"
 #include "tests/unit/support/test_support.hpp"
@@ -57,6 +59,20 @@ TEST(JobsCli, ListsJobsWithNextRunAndRecordsAManualRun) {
 
   auto unknown = cl({"jobs", "run", "nope"});
   EXPECT_EQ(unknown.exit_code, 1);
+}
+
+TEST(JobsCli, AJobRunningInAnotherProcessIsNotStartedAgain) {
+  Operator cl;
+  // This test process stands in for the service, in the middle of the job.
+  auto held = JobLock::try_acquire(cl.dir / "data" / "locks", "purge");
+  ASSERT_TRUE(held.held()) << held.detail();
+  auto refused = cl({"jobs", "run", "purge"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.err.find("already running in process " + std::to_string(::getpid())),
+            std::string::npos)
+      << refused.err;
+  held = JobLock::try_acquire(cl.dir / "data" / "locks", "nightly");  // purge is free again
+  EXPECT_EQ(cl({"jobs", "run", "purge"}).exit_code, 0);
 }
 
 // A receiver that requires a client certificate: the [[sink]] keys client_cert_file and
