@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <shared_mutex>
 #include <thread>
 #include <vector>
 
@@ -45,8 +46,110 @@ class SharedStore {
   std::unique_ptr<Store> store_;
 };
 
-void register_metrics(metrics::Registry& registry, SharedStore& shared,
-                      std::vector<std::unique_ptr<SinkRuntime>>& sinks) {
+// What a config puts to work: the sinks with their delivery workers, and the scheduled jobs.
+// Built whole from a config before anything of it starts, so a reload can build the new one,
+// and refuse it, while the old one still runs.
+struct Workload {
+  SinkRuntimes sinks;
+  std::unique_ptr<Store> job_store;  // jobs run on the scheduler's thread: their own connection
+  std::unique_ptr<Scheduler> scheduler;
+  std::size_t job_count = 0;
+};
+
+struct WorkloadError {
+  int exit_code;
+  std::string message;
+};
+
+std::expected<std::unique_ptr<Workload>, WorkloadError> build_workload(
+    const Config& config, const std::filesystem::path& data_dir, Store& scheduler_store,
+    Clock& clock) {
+  auto w = std::make_unique<Workload>();
+  auto built = build_sinks(config, data_dir);
+  if (!built) return std::unexpected(WorkloadError{kExitConfig, built.error()});
+  w->sinks = std::move(*built);
+  auto job_store = open_sqlite_store(data_dir, sqlite_options(config));
+  if (!job_store) {
+    return std::unexpected(WorkloadError{kExitIo, "store: " + job_store.error().message});
+  }
+  w->job_store = std::move(*job_store);
+  w->scheduler = std::make_unique<Scheduler>(scheduler_store, clock, data_dir / "locks");
+  JobResources resources;
+  resources.store = w->job_store.get();
+  resources.drain = drainer(w->sinks);
+  auto jobs = make_jobs(config, resources);
+  if (!jobs) return std::unexpected(WorkloadError{kExitConfig, jobs.error()});
+  for (auto& job : *jobs) {
+    if (auto added = w->scheduler->add_job(std::move(job)); !added) {
+      return std::unexpected(WorkloadError{kExitConfig, added.error()});
+    }
+  }
+  w->job_count = config.jobs.size();
+  return w;
+}
+
+std::expected<void, std::string> start_workload(Workload& w) {
+  for (auto& s : w.sinks) {
+    if (s->scheduled) continue;
+    s->thread = std::jthread(
+        [worker = s->worker.get()](std::stop_token stop) { worker->run(std::move(stop)); });
+  }
+  if (auto begun = w.scheduler->start(); !begun)
+    return std::unexpected("scheduler: " + begun.error());
+  return {};
+}
+
+// Stops taking new work and waits for the batch or job in hand.
+void stop_workload(Workload& w) {
+  w.scheduler->stop();
+  for (auto& s : w.sinks)
+    s->thread.request_stop();
+  for (auto& s : w.sinks) {
+    s->worker->wake();
+    if (s->thread.joinable()) s->thread.join();
+  }
+}
+
+// The workload in use, read by the HTTP threads (/metrics, /api/v1/status) and replaced by a
+// reload. Delivery counts of replaced workers are kept, so the counters never go backwards.
+class LiveWorkload {
+ public:
+  explicit LiveWorkload(std::unique_ptr<Workload> first) : current_(std::move(first)) {}
+
+  template <class F>
+  auto read(F&& f) {
+    std::shared_lock lock(mutex_);
+    return f(*current_, retired_);
+  }
+  Workload& current() { return *current_; }  // for the main thread, which alone replaces it
+
+  // `next` is built and not started; the old one is stopped before the switch.
+  std::unique_ptr<Workload> replace(std::unique_ptr<Workload> next) {
+    stop_workload(*current_);
+    std::unique_lock lock(mutex_);
+    for (const auto& s : current_->sinks) {
+      const auto& c = s->worker->counters();
+      auto& kept = retired_[s->name];
+      kept.ok += c.ok.load();
+      kept.retry += c.retry.load();
+      kept.dead += c.dead.load();
+    }
+    std::swap(current_, next);
+    return next;
+  }
+
+  struct Counts {
+    std::uint64_t ok = 0, retry = 0, dead = 0;
+  };
+  using Retired = std::map<std::string, Counts>;
+
+ private:
+  std::shared_mutex mutex_;
+  std::unique_ptr<Workload> current_;
+  Retired retired_;
+};
+
+void register_metrics(metrics::Registry& registry, SharedStore& shared, LiveWorkload& live) {
   registry.add_collector(
       "careerlink_outbox_messages", "Outbox messages by sink and state", metrics::Type::gauge,
       [&shared] {
@@ -59,20 +162,28 @@ void register_metrics(metrics::Registry& registry, SharedStore& shared,
         }
         return samples;
       });
-  registry.add_collector("careerlink_deliveries_total", "Delivery outcomes by sink since start",
-                         metrics::Type::counter, [&sinks] {
-                           std::vector<metrics::Sample> samples;
-                           for (const auto& s : sinks) {
-                             const auto& c = s->worker->counters();
-                             samples.push_back({{{"sink", s->name}, {"result", "ok"}},
-                                                static_cast<double>(c.ok.load())});
-                             samples.push_back({{{"sink", s->name}, {"result", "retry"}},
-                                                static_cast<double>(c.retry.load())});
-                             samples.push_back({{{"sink", s->name}, {"result", "dead"}},
-                                                static_cast<double>(c.dead.load())});
-                           }
-                           return samples;
-                         });
+  registry.add_collector(
+      "careerlink_deliveries_total", "Delivery outcomes by sink since start",
+      metrics::Type::counter, [&live] {
+        return live.read([](Workload& w, const LiveWorkload::Retired& retired) {
+          LiveWorkload::Retired totals = retired;
+          for (const auto& s : w.sinks) {
+            const auto& c = s->worker->counters();
+            auto& t = totals[s->name];
+            t.ok += c.ok.load();
+            t.retry += c.retry.load();
+            t.dead += c.dead.load();
+          }
+          std::vector<metrics::Sample> samples;
+          for (const auto& [sink, t] : totals) {
+            samples.push_back({{{"sink", sink}, {"result", "ok"}}, static_cast<double>(t.ok)});
+            samples.push_back(
+                {{{"sink", sink}, {"result", "retry"}}, static_cast<double>(t.retry)});
+            samples.push_back({{{"sink", sink}, {"result", "dead"}}, static_cast<double>(t.dead)});
+          }
+          return samples;
+        });
+      });
   registry.add_collector(
       "careerlink_job_last_success_timestamp_seconds",
       "When each job last finished successfully (Unix seconds)", metrics::Type::gauge, [&shared] {
@@ -101,7 +212,7 @@ void register_metrics(metrics::Registry& registry, SharedStore& shared,
 }
 
 nlohmann::json status_json(const ServeOptions& options, const std::string& listen,
-                           TimePoint started, SharedStore& shared, Scheduler& scheduler) {
+                           TimePoint started, SharedStore& shared, LiveWorkload& live) {
   nlohmann::json j;
   j["version"] = CAREERLINK_VERSION;
   j["started_at"] = iso_utc(started);
@@ -116,7 +227,9 @@ nlohmann::json status_json(const ServeOptions& options, const std::string& liste
     }
   }
   j["jobs"] = nlohmann::json::array();
-  if (auto jobs = scheduler.jobs()) {
+  auto jobs =
+      live.read([](Workload& w, const LiveWorkload::Retired&) { return w.scheduler->jobs(); });
+  if (jobs) {
     for (const auto& job : *jobs) {
       nlohmann::json row{{"name", job.name},
                          {"schedule", job.schedule},
@@ -136,10 +249,13 @@ nlohmann::json status_json(const ServeOptions& options, const std::string& liste
   return j;
 }
 
-// SIGHUP: validate the file first; a bad one is refused with its FILE:LINE errors and the old
-// config keeps running. What changes at once: the log level and format. The listener, sinks and
-// jobs are built at start, so changes to them are reported as needing a restart.
-void reload(const ServeOptions& options, const Config& running) {
+// SIGHUP: the file is validated and its sinks and jobs built before anything changes; a file
+// with errors, or sinks or jobs that cannot be built (a secret file missing, ...), is refused
+// with the reasons and the running config stays. Then the log settings apply, the old sinks and
+// jobs stop (each finishing the batch or job in hand) and the new ones start. The listener
+// (address, TLS, token, threads) was bound at start: a change to it needs a restart.
+void reload(const ServeOptions& options, Config& running, LiveWorkload& live,
+            Store& scheduler_store, Clock& clock) {
   if (!options.config_file) {
     spdlog::info("reload: no config file (built-in defaults); nothing to reload");
     return;
@@ -152,19 +268,37 @@ void reload(const ServeOptions& options, const Config& running) {
       spdlog::error("{}", d.to_string());
     return;
   }
+  auto next = build_workload(*loaded, options.data_dir, scheduler_store, clock);
+  if (!next) {
+    spdlog::error("reload refused: {}; the running config stays", next.error().message);
+    return;
+  }
   init_logging(loaded->log, options.data_dir / "log", options.verbose);
-  const bool restart_needed = loaded->serve.listen != running.serve.listen ||
-                              loaded->sinks.size() != running.sinks.size() ||
-                              loaded->jobs.size() != running.jobs.size();
+  const auto& was = running.serve;
+  const auto& now = loaded->serve;
+  const bool listener_changed =
+      now.listen != was.listen || now.threads != was.threads ||
+      now.tls_cert_file != was.tls_cert_file || now.tls_key_file != was.tls_key_file ||
+      now.admin_token_file != was.admin_token_file || now.admin_token_env != was.admin_token_env;
+  live.replace(std::move(*next));
+  if (auto begun = start_workload(live.current()); !begun) {
+    spdlog::critical("reload: {}", begun.error());
+    runtime::request_shutdown(kExitIo);
+    return;
+  }
   spdlog::info(
-      "reloaded {}: logging applied{}", options.config_file->string(),
-      restart_needed ? "; listener, sink and job changes take effect at the next restart" : "");
+      "reloaded {}: logging, {} sink(s) and {} job(s) applied{}", options.config_file->string(),
+      live.current().sinks.size(), live.current().job_count,
+      listener_changed ? "; the [serve] listener changes take effect at the next restart" : "");
+  loaded->serve = running.serve;  // the listener's settings in force are still the old ones
+  running = std::move(*loaded);
 }
 
 }  // namespace
 
 int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks) {
-  const Config& config = options.config;
+  const Config& config = options.config;  // as started: the listener keeps these settings
+  Config running = options.config;        // what a reload last applied
   const auto started = std::chrono::system_clock::now();
   const std::string listen = options.listen.value_or(config.serve.listen);
   spdlog::info("careerlink {} starting; data directory {}", CAREERLINK_VERSION,
@@ -183,38 +317,14 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
   }
   SharedStore shared(std::move(*http_store));
 
-  // Sinks and their delivery workers.
-  auto built = build_sinks(config, options.data_dir);
-  if (!built) {
-    spdlog::critical("{}", built.error());
-    return kExitConfig;
-  }
-  auto& sinks = *built;
-
-  // Jobs.
+  // Sinks, their delivery workers and the jobs.
   SystemClock clock;
-  Scheduler scheduler(**main_store, clock, options.data_dir / "locks");
-  JobResources resources;
-  // Job bodies run on the scheduler's thread while the scheduler may use its own connection from
-  // another (status requests), so jobs get a connection of their own.
-  auto job_store = open_sqlite_store(options.data_dir, sqlite_options(config));
-  if (!job_store) {
-    spdlog::critical("store: {}", job_store.error().message);
-    return kExitIo;
+  auto first = build_workload(config, options.data_dir, **main_store, clock);
+  if (!first) {
+    spdlog::critical("{}", first.error().message);
+    return first.error().exit_code;
   }
-  resources.store = job_store->get();
-  resources.drain = drainer(sinks);
-  auto jobs = make_jobs(config, resources);
-  if (!jobs) {
-    spdlog::critical("{}", jobs.error());
-    return kExitConfig;
-  }
-  for (auto& job : *jobs) {
-    if (auto added = scheduler.add_job(std::move(job)); !added) {
-      spdlog::critical("{}", added.error());
-      return kExitConfig;
-    }
-  }
+  LiveWorkload live(std::move(*first));
 
   // The listener.
   auto admin_token =
@@ -224,12 +334,12 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
     return kExitConfig;
   }
   auto& registry = metrics::default_registry();
-  register_metrics(registry, shared, sinks);
+  register_metrics(registry, shared, live);
   http::Router router;
   http::AdminHooks admin;
   admin.ready = [] { return !runtime::shutdown_requested(); };
   admin.metrics_text = [&registry] { return registry.expose(); };
-  admin.status = [&] { return status_json(options, listen, started, shared, scheduler); };
+  admin.status = [&] { return status_json(options, listen, started, shared, live); };
   http::add_admin_routes(router, admin);
   http::ServerOptions server_options;
   server_options.listen = listen;
@@ -246,20 +356,15 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
   const auto endpoint = (*server)->local_endpoint();
 
   // Work starts only now that everything above succeeded.
-  for (auto& s : sinks) {
-    if (s->scheduled) continue;
-    s->thread = std::jthread(
-        [worker = s->worker.get()](std::stop_token stop) { worker->run(std::move(stop)); });
-  }
-  if (auto begun = scheduler.start(); !begun) {
-    spdlog::critical("scheduler: {}", begun.error());
+  if (auto begun = start_workload(live.current()); !begun) {
+    spdlog::critical("{}", begun.error());
     runtime::request_shutdown(kExitIo);
   }
 
   const std::string where = std::string((*server)->tls() ? "https://" : "http://") +
                             endpoint.address + ":" + std::to_string(endpoint.port);
-  spdlog::info("careerlink ready: listening on {} ({} sinks, {} jobs)", where, sinks.size(),
-               config.jobs.size());
+  spdlog::info("careerlink ready: listening on {} ({} sinks, {} jobs)", where,
+               live.current().sinks.size(), live.current().job_count);
   hooks.on_ready("listening on " + where);
 
   // Wait for a stop, pinging the watchdog and taking reload requests on the way.
@@ -269,7 +374,7 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
   while (!runtime::shutdown_requested()) {
     runtime::wait_for_event(tick);
     if (watchdog) runtime::notify_watchdog();
-    if (runtime::take_reload_request()) reload(options, config);
+    if (runtime::take_reload_request()) reload(options, running, live, **main_store, clock);
   }
   const int code = runtime::wait_for_shutdown();
 
@@ -277,13 +382,7 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
   spdlog::info("stopping: finishing in-flight work (grace {} s)",
                config.serve.shutdown_grace_seconds);
   runtime::notify_stopping();
-  scheduler.stop();
-  for (auto& s : sinks)
-    s->thread.request_stop();
-  for (auto& s : sinks) {
-    s->worker->wake();
-    if (s->thread.joinable()) s->thread.join();
-  }
+  stop_workload(live.current());
   (*server)->stop(std::chrono::seconds(config.serve.shutdown_grace_seconds));
   spdlog::info("stopped");
   return code;

@@ -165,6 +165,54 @@ TEST(Serve, ABadReloadIsRefusedAndTheOldConfigKeepsRunning) {
   EXPECT_EQ(service.wait_exit(), 0) << service.log();
 }
 
+// A good reload puts new sinks and jobs to work without a restart; one whose sink cannot be
+// built (its secret file is missing) is refused whole and the running ones stay.
+TEST(Serve, AReloadAppliesNewSinksAndJobs) {
+  TempDir dir;
+  const int port = free_port();
+  const auto config = dir / "careerlink.toml";
+  const std::string serve = "[serve]\nlisten = \"127.0.0.1:" + std::to_string(port) + "\"\n";
+  write_file(config, serve);
+  Service service(dir, config);
+  ASSERT_TRUE(service.wait_for_log("careerlink ready")) << service.log();
+  const auto jobs = [&] {
+    auto status = get(port, "/api/v1/status");
+    return status ? nlohmann::json::parse(status->body)["jobs"] : nlohmann::json();
+  };
+  EXPECT_TRUE(jobs().empty());
+
+  write_file(dir / "secret", "s3cret\n");
+  const std::string with_work =
+      serve + "[[sink]]\nname = \"warehouse\"\ntype = \"webhook\"\n" +
+      "url = \"https://127.0.0.1:9/hook\"\nsecret_file = \"" + (dir / "secret").string() +
+      "\"\n[[job]]\nname = \"weekly-purge\"\nschedule = \"0 4 * * 0\"\nrun = \"purge\"\n";
+  write_file(config, with_work);
+  service.signal(SIGHUP);
+  ASSERT_TRUE(service.wait_for_log("1 sink(s) and 1 job(s) applied")) << service.log();
+  auto now = jobs();
+  ASSERT_EQ(now.size(), 1u) << now.dump();
+  EXPECT_EQ(now[0]["name"], "weekly-purge");
+  auto metrics = get(port, "/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("careerlink_deliveries_total{result=\"ok\",sink=\"warehouse\"}"),
+            std::string::npos)
+      << metrics->body;
+
+  // The same, but the sink's secret file is gone: refused, and the job list is unchanged.
+  std::string broken = with_work;
+  broken.replace(broken.find("weekly-purge"), 12, "daily-purge");
+  std::filesystem::remove(dir / "secret");
+  write_file(config, broken);
+  service.signal(SIGHUP);
+  ASSERT_TRUE(service.wait_for_log("reload refused: sink warehouse")) << service.log();
+  now = jobs();
+  ASSERT_EQ(now.size(), 1u);
+  EXPECT_EQ(now[0]["name"], "weekly-purge");
+
+  service.signal(SIGTERM);
+  EXPECT_EQ(service.wait_exit(), 0) << service.log();
+}
+
 TEST(Serve, StatusSaysWhenNoServiceIsRunning) {
   TempDir dir;
   const auto config = dir / "careerlink.toml";
