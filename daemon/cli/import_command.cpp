@@ -14,6 +14,7 @@
 #include "daemon/cli/exit_codes.hpp"
 #include "daemon/cli/progress.hpp"
 #include "daemon/importer/file_import.hpp"
+#include "daemon/serve/source_sync.hpp"
 
 namespace careerlink::cli {
 namespace {
@@ -116,14 +117,6 @@ int run_import(Context& context, FileSource& source, const ImportArgs& args,
   return status;
 }
 
-CtfOptions ctf_options(const Config& config) {
-  CtfOptions o;
-  o.max_file_bytes = config.import.max_file_size_mb << 20;
-  o.max_depth = config.import.max_xml_depth;
-  o.max_text_bytes = static_cast<std::size_t>(config.import.max_text_kb) << 10;
-  return o;
-}
-
 void add_format_option(CLI::App& cmd, ImportArgs& args) {
   cmd.add_option("--format", args.format, "text (default) or json: one summary object per file")
       ->check(CLI::IsMember({"text", "json"}));
@@ -143,7 +136,7 @@ void add_import_commands(CLI::App& app, Context& context, Action& action) {
   ctf->callback([&context, &action, args] {
     action = [&context, args] {
       if (!context.load()) return exit_code::config_error;
-      CtfSource source(ctf_options(context.config()));
+      CtfSource source(serve::ctf_options(context.config()));
       ImportOptions options;
       options.source_system = "ctf";
       return run_import(context, source, *args, options);

@@ -88,6 +88,18 @@ struct SinkConfig {
   int timeout_seconds = 30;
 };
 
+// [[source]]: a folder the MIS drops its exports into, taken in by a sync:<name> job.
+struct SourceConfig {
+  std::string name;
+  std::string type;  // "ctf" | "csv"
+  std::filesystem::path folder;
+  std::string extension;  // files taken, case-insensitive; "" = .xml for ctf, .csv for csv
+  std::string preset;     // csv: a built-in mapping ("pupils", "staff") ...
+  std::optional<std::filesystem::path> mapping_file;  // ... or a mapping file of the school's own
+  std::string school;       // csv: URN or LAESTAB, when careerlink holds more than one school
+  int settle_seconds = 60;  // a file written more recently is left for the next run
+};
+
 struct Config {
   std::optional<std::filesystem::path> data_dir;
   LogConfig log;
@@ -98,6 +110,7 @@ struct Config {
   OutboxConfig outbox;
   std::vector<JobConfig> jobs;
   std::vector<SinkConfig> sinks;
+  std::vector<SourceConfig> sources;
   std::optional<std::filesystem::path> source_file;  // the file it was read from, if any
 };
 

@@ -118,9 +118,10 @@ ConfigTable job_table() {
       .name = "run",
       .type = KeyType::string,
       .default_text = "(required)",
-      .description = "What to run: drain:<sink name> (deliver due messages) or purge",
-      .pattern = "(drain:[A-Za-z0-9_-]+|purge)",
-      .pattern_help = "drain:<sink name> or purge",
+      .description = "What to run: drain:<sink> (deliver due messages), sync:<source> (take in "
+                     "new exports from its folder) or purge",
+      .pattern = "(drain:[A-Za-z0-9_-]+|sync:[A-Za-z0-9_-]+|purge)",
+      .pattern_help = "drain:<sink name>, sync:<source name> or purge",
       .required = true,
       .store = [](Config& c, const ConfigValue& v) { c.jobs.back().run = v.as_string(); }});
   t.keys.push_back(ConfigKey{
@@ -201,10 +202,72 @@ ConfigTable sink_table() {
   return t;
 }
 
+ConfigTable source_table() {
+  ConfigTable t{.path = "source",
+                .array = true,
+                .description = "One [[source]] per folder the MIS drops exports into",
+                .add_element = [](Config& c) { c.sources.emplace_back(); }};
+  t.keys.push_back(ConfigKey{
+      .name = "name",
+      .type = KeyType::string,
+      .default_text = "(required)",
+      .description = "Name used by jobs (sync:<name>)",
+      .pattern = "[A-Za-z0-9_-]+",
+      .pattern_help = "letters, digits, _ and -",
+      .required = true,
+      .unique = true,
+      .store = [](Config& c, const ConfigValue& v) { c.sources.back().name = v.as_string(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "type",
+      .type = KeyType::enumeration,
+      .default_text = "(required)",
+      .description = "What the folder holds: ctf (Common Transfer Files) or csv (MIS reports)",
+      .allowed = {"ctf", "csv"},
+      .required = true,
+      .store = [](Config& c, const ConfigValue& v) { c.sources.back().type = v.as_string(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "folder",
+      .type = KeyType::path,
+      .default_text = "(required)",
+      .description = "The folder the MIS's scheduled export writes to (files are left there)",
+      .required = true,
+      .store = [](Config& c, const ConfigValue& v) { c.sources.back().folder = v.as_string(); }});
+  t.keys.push_back(ConfigKey{.name = "extension",
+                             .type = KeyType::string,
+                             .default_text = "\".xml\" for ctf, \".csv\" for csv",
+                             .description = "Only files ending so are taken (case-insensitive)",
+                             .pattern = "\\.[A-Za-z0-9]+",
+                             .pattern_help = "a dot and letters or digits, e.g. .xml",
+                             .store = [](Config& c, const ConfigValue& v) {
+                               c.sources.back().extension = v.as_string();
+                             }});
+  t.keys.push_back(ConfigKey{
+      .name = "preset",
+      .type = KeyType::enumeration,
+      .default_text = "\"\"",
+      .description = "csv: the built-in column mapping (give this or mapping_file)",
+      .allowed = {"pupils", "staff"},
+      .store = [](Config& c, const ConfigValue& v) { c.sources.back().preset = v.as_string(); }});
+  t.keys.push_back(
+      path_key("mapping_file", "csv: a column mapping TOML file of the school's own",
+               [](Config& c, const std::string& v) { c.sources.back().mapping_file = v; }));
+  t.keys.push_back(ConfigKey{
+      .name = "school",
+      .type = KeyType::string,
+      .default_text = "\"\"",
+      .description = "csv: URN or LAESTAB of the school, when careerlink holds more than one",
+      .store = [](Config& c, const ConfigValue& v) { c.sources.back().school = v.as_string(); }});
+  t.keys.push_back(integer_key(
+      "settle_seconds", "60",
+      "A file written more recently than this is left for the next run (it may be half-copied)", 0,
+      86400, [](Config& c, int v) { c.sources.back().settle_seconds = v; }));
+  return t;
+}
+
 }  // namespace
 
 std::vector<ConfigTable> service_config_tables() {
-  return {serve_table(), outbox_table(), job_table(), sink_table()};
+  return {serve_table(), outbox_table(), job_table(), sink_table(), source_table()};
 }
 
 }  // namespace careerlink

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "daemon/serve/source_sync.hpp"
+
 namespace careerlink::serve {
 
 std::expected<std::vector<JobSpec>, std::string> make_jobs(const Config& config,
@@ -24,6 +26,19 @@ std::expected<std::vector<JobSpec>, std::string> make_jobs(const Config& config,
       spec.run = [drain = resources.drain, sink](const JobContext& context) {
         auto outcome = drain(sink, context);
         return outcome ? *outcome : JobOutcome::failure("sink " + sink + " is not running");
+      };
+    } else if (job.run.starts_with("sync:")) {
+      const std::string name = job.run.substr(5);
+      const auto source = std::ranges::find(config.sources, name, &SourceConfig::name);
+      if (source == config.sources.end()) {
+        return std::unexpected("job " + job.name + ": run = \"" + job.run +
+                               "\" names no [[source]] called " + name);
+      }
+      if (auto checked = check_source(*source); !checked) {
+        return std::unexpected("job " + job.name + ": " + checked.error());
+      }
+      spec.run = [store = resources.store, source = *source, config](const JobContext& context) {
+        return sync_source(source, config, *store, context);
       };
     } else if (job.run == "purge") {
       const auto keep = std::chrono::hours(24) * config.outbox.retention_days;

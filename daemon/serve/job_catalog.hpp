@@ -1,5 +1,6 @@
 // Turns the config's [[job]] entries into scheduler jobs: "drain:<sink>" delivers that sink's due
-// messages, "purge" deletes delivered outbox messages past outbox.retention_days. Shared by
+// messages, "sync:<source>" takes in new exports from a [[source]] folder (source_sync.hpp),
+// "purge" deletes delivered outbox messages past outbox.retention_days. Shared by
 // `careerlink serve` and `careerlink jobs list|run`.
 #pragma once
 
@@ -17,7 +18,7 @@ namespace careerlink::serve {
 struct JobResources {
   // Drains the named sink once (until nothing is due); nullopt when there is no such sink.
   std::function<std::optional<JobOutcome>(const std::string& sink, const JobContext&)> drain;
-  Store* store = nullptr;  // for purge; used only from the scheduler's thread
+  Store* store = nullptr;  // for purge and sync; used only from the scheduler's thread
 };
 
 std::expected<std::vector<JobSpec>, std::string> make_jobs(const Config& config,

@@ -119,6 +119,7 @@ std::span<const Migration> migrations() {
       Migration{2, "outbox", outbox_schema_sql()},
       Migration{3, "scheduled job runs", job_runs_schema_sql()},
       Migration{4, "audit trail", audit_schema_sql()},
+      Migration{5, "files taken in by scheduled source syncs", source_files_schema_sql()},
   };
   return kMigrations;
 }

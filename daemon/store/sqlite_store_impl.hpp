@@ -45,6 +45,13 @@ class SqliteStore final : public Store {
   StoreResult<std::vector<OutboxCount>> count_outbox() override;
   StoreResult<std::int64_t> purge_delivered(TimePoint before) override;
 
+  // Scheduled source syncs: sqlite_source_files.cpp.
+  StoreResult<std::optional<std::string>> source_file_hash(std::string_view source,
+                                                           std::string_view file) override;
+  StoreResult<void> record_source_file(std::string_view source, std::string_view file,
+                                       std::string_view sha256, std::string_view outcome,
+                                       TimePoint at) override;
+
   // Audit trail: sqlite_audit.cpp.
   StoreResult<void> record_audit(const AuditEvent& event) override;
   StoreResult<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) override;

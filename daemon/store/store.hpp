@@ -216,6 +216,14 @@ class Store {
   // Deletes delivered messages older than `before` (kept a while so late duplicates are seen).
   virtual StoreResult<std::int64_t> purge_delivered(TimePoint before) = 0;
 
+  // Scheduled source syncs: the SHA-256 (hex) of what was last taken in from `file` by `source`,
+  // and recording it with how that went ("imported", "some rejected", "refused: ...").
+  virtual StoreResult<std::optional<std::string>> source_file_hash(std::string_view source,
+                                                                   std::string_view file) = 0;
+  virtual StoreResult<void> record_source_file(std::string_view source, std::string_view file,
+                                               std::string_view sha256, std::string_view outcome,
+                                               TimePoint at) = 0;
+
   // Audit trail: append-only.
   virtual StoreResult<void> record_audit(const AuditEvent& event) = 0;
   virtual StoreResult<std::vector<AuditEvent>> list_audit(const AuditFilter& filter) = 0;

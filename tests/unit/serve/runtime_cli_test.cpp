@@ -129,6 +129,77 @@ TEST(JobsCli, DrainJobPresentsTheConfiguredClientCertificate) {
   EXPECT_EQ(state(), OutboxState::delivered);
 }
 
+// sync:<source> takes in what the MIS drops in a folder: each changed file once, in one
+// transaction; an unchanged one is skipped; a broken one is refused, reported, and tried again.
+TEST(JobsCli, SyncJobTakesInChangedExportsFromItsFolder) {
+  TempDir dir;
+  const auto exports = dir / "exports";
+  std::filesystem::create_directories(exports);
+  std::filesystem::copy_file(test::sample_school("8204321_CTF_8204321_001.xml"),
+                             exports / "nightly.xml");
+  const auto config = dir / "careerlink.toml";
+  const auto write_config = [&](int settle_seconds) {
+    write_file(config, "[[source]]\nname = \"mis\"\ntype = \"ctf\"\nfolder = \"" +
+                           exports.string() +
+                           "\"\nsettle_seconds = " + std::to_string(settle_seconds) +
+                           "\n[[job]]\nname = \"mis-import\"\nschedule = \"15 6 * * *\"\n"
+                           "run = \"sync:mis\"\n");
+  };
+  const auto cl = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--config", config.string(), "--data-dir", (dir / "data").string()});
+    return test::run_careerlink(args);
+  };
+
+  // Just written: left alone while it may still be being copied.
+  write_config(3600);
+  auto early = cl({"jobs", "run", "mis-import"});
+  EXPECT_EQ(early.exit_code, 0) << early.err;
+  EXPECT_NE(early.out.find("0 files taken in"), std::string::npos) << early.out;
+  EXPECT_NE(early.out.find("1 still being written"), std::string::npos) << early.out;
+
+  write_config(0);
+  auto first = cl({"jobs", "run", "mis-import"});
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  EXPECT_NE(first.out.find("mis-import: ok: 1 file taken in ("), std::string::npos) << first.out;
+  EXPECT_EQ(first.out.find("(0 new"), std::string::npos) << first.out;
+  const auto pupils = cl({"pupils", "list"});
+  ASSERT_EQ(pupils.exit_code, 0);
+  EXPECT_FALSE(pupils.out.empty());
+
+  auto again = cl({"jobs", "run", "mis-import"});
+  EXPECT_EQ(again.exit_code, 0);
+  EXPECT_NE(again.out.find("0 files taken in (0 new, 0 updated, 0 rejected), 1 unchanged"),
+            std::string::npos)
+      << again.out;
+
+  // A half-written export beside it: refused whole, named, and the job says so.
+  const std::string whole = test::read_file(exports / "nightly.xml");
+  write_file(exports / "broken.xml", whole.substr(0, whole.size() / 2));
+  auto broken = cl({"jobs", "run", "mis-import"});
+  EXPECT_EQ(broken.exit_code, 1);
+  EXPECT_NE(broken.out.find("broken.xml"), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("refused"), std::string::npos) << broken.out;
+  EXPECT_NE(broken.out.find("1 unchanged"), std::string::npos) << broken.out;
+  // Not remembered: still refused at the next run, until the file is put right.
+  EXPECT_EQ(cl({"jobs", "run", "mis-import"}).exit_code, 1);
+  std::filesystem::remove(exports / "broken.xml");
+  EXPECT_EQ(cl({"jobs", "run", "mis-import"}).exit_code, 0);
+}
+
+TEST(JobsCli, ACsvSourceWithoutAMappingIsAConfigError) {
+  TempDir dir;
+  const auto config = dir / "careerlink.toml";
+  write_file(config, "[[source]]\nname = \"sims\"\ntype = \"csv\"\nfolder = \"" +
+                         dir.path().string() +
+                         "\"\n[[job]]\nname = \"x\"\nschedule = \"* * * * *\"\n"
+                         "run = \"sync:sims\"\n");
+  auto listed = test::run_careerlink(
+      {"--config", config.string(), "--data-dir", (dir / "data").string(), "jobs", "list"});
+  EXPECT_EQ(listed.exit_code, 78);
+  EXPECT_NE(listed.err.find("source sims: a csv source needs preset"), std::string::npos)
+      << listed.err;
+}
+
 TEST(JobsCli, AJobNamingAnUnknownSinkIsAConfigError) {
   Operator cl;
   write_file(cl.config,
