@@ -16,9 +16,9 @@ struct Migration {
 std::span<const Migration> migrations();
 
 // Schemas kept beside the code that uses them.
-std::string_view outbox_schema_sql();    // sqlite_outbox.cpp
-std::string_view job_runs_schema_sql();  // sqlite_job_runs.cpp
-std::string_view audit_schema_sql();     // sqlite_audit.cpp
+std::string_view outbox_schema_sql();        // sqlite_outbox.cpp
+std::string_view job_runs_schema_sql();      // sqlite_job_runs.cpp
+std::string_view audit_schema_sql();         // sqlite_audit.cpp
 std::string_view source_files_schema_sql();  // sqlite_source_files.cpp
 
 }  // namespace careerlink::sqlite
