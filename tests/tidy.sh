@@ -11,7 +11,9 @@ run-clang-tidy-16 -p "$root/build" -j "$(nproc)" -quiet \
   -extra-arg=-std=c++2b -extra-arg=-U__cpp_concepts -extra-arg=-D__cpp_concepts=202002L \
   -extra-arg=-Wno-builtin-macro-redefined -extra-arg=-Wno-unknown-warning-option \
   "$root/(daemon|connectors|plugins|tests|bench)/" >"$out" 2>/dev/null || true
-if grep -E "(warning|error):" "$out"; then
+# Only findings in careerlink's own files count: the analyzer also walks into system headers
+# (Boost.Asio's coroutine machinery) and reports what it cannot see through there.
+if grep -E "^$root/[^:]+:[0-9]+:[0-9]+: (warning|error):" "$out"; then
   echo "clang-tidy found the above"; rm -f "$out"; exit 1
 fi
 rm -f "$out"

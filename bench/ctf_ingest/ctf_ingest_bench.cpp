@@ -34,6 +34,7 @@ struct Measure {
 // Runs argv[0] (PATH lookup) with stdout/stderr to `log`, returns wall time and peak RSS.
 Measure run_once(const std::vector<std::string>& args, const fs::path& log) {
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (const auto& a : args)
     argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

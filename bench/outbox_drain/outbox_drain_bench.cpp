@@ -3,12 +3,14 @@
 // the same HTTP client POSTing the same batches with no outbox, measured in the same run.
 // Target: at least 5,000 messages/s with batching, and outbox/raw of 0.5 or better.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/webhook/webhook_sink.hpp"
@@ -37,7 +39,16 @@ std::vector<OutboxMessage> make_messages(const std::string& prefix, std::size_t 
 
 int arg(int argc, char** argv, const char* name, int fallback) {
   for (int i = 1; i + 1 < argc; ++i) {
-    if (std::string(argv[i]) == name) return std::atoi(argv[i + 1]);
+    if (std::string(argv[i]) == name) {
+      int value = fallback;
+      const std::string_view text(argv[i + 1]);
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (ec != std::errc{} || end != text.data() + text.size()) {
+        std::fprintf(stderr, "%s wants a whole number, not '%s'\n", name, argv[i + 1]);
+        std::exit(64);
+      }
+      return value;
+    }
   }
   return fallback;
 }

@@ -177,9 +177,10 @@ std::expected<CsvMapping, FileError> parse_mapping(std::string_view toml_text,
   for (auto&& [key, node] : *columns) {
     const FieldSpec* spec = find_spec(key.str());
     if (!spec) {
-      return std::unexpected(FileError{source, line_of(key.source()),
-                                       "unknown field '" + std::string(key.str()) + "' for kind " +
-                                           kind_name + "; fields are: " + known});
+      std::string message = "unknown field '";
+      message.append(key.str()).append("' for kind ").append(kind_name);
+      message.append("; fields are: ").append(known);
+      return std::unexpected(FileError{source, line_of(key.source()), std::move(message)});
     }
     const auto header = node.value<std::string>();
     if (!header || csv::trim(*header).empty()) {

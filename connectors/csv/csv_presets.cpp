@@ -72,6 +72,7 @@ std::optional<std::string_view> preset_text(std::string_view name) {
 
 std::vector<std::string> preset_names() {
   std::vector<std::string> names;
+  names.reserve(std::size(kPresets));
   for (const auto& preset : kPresets)
     names.emplace_back(preset.first);
   return names;

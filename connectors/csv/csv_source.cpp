@@ -16,7 +16,7 @@
 namespace careerlink {
 namespace {
 
-constexpr std::size_t kChunkBytes = 64 * 1024;
+constexpr std::size_t kChunkBytes = std::size_t{64} * 1024;
 constexpr std::size_t kNoColumn = static_cast<std::size_t>(-1);
 // Real exports have at most a few hundred columns; the cap keeps a file of nothing but commas
 // from growing one row without bound.

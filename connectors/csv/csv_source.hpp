@@ -13,7 +13,7 @@ namespace careerlink {
 
 struct CsvOptions {
   std::uint64_t max_file_bytes = 1024ull << 20;
-  std::size_t max_field_bytes = 64 * 1024;
+  std::size_t max_field_bytes = std::size_t{64} * 1024;
 };
 
 class CsvSource final : public FileSource {

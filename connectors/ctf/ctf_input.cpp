@@ -80,7 +80,7 @@ std::size_t GuardedInput::line_at(std::uint64_t offset) {
   const std::size_t low = units_ == Units::utf16be ? 1 : 0;  // where a UTF-16 unit's low byte is
   std::size_t line = 1;
   std::uint64_t at = 0;
-  std::vector<char> chunk(64 * 1024);
+  std::vector<char> chunk(std::size_t{64} * 1024);
   while (at < offset) {
     const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), offset - at));
     const std::size_t got = std::fread(chunk.data(), 1, want, file_);

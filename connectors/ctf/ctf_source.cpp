@@ -23,8 +23,8 @@ namespace {
 
 constexpr int kMinVersion = 11;
 constexpr int kMaxVersion = 25;
-constexpr std::uint64_t kProgressStep = 64 * 1024;
-constexpr std::size_t kReadBlock = 64 * 1024;
+constexpr std::uint64_t kProgressStep = std::uint64_t{64} * 1024;
+constexpr std::size_t kReadBlock = std::size_t{64} * 1024;
 constexpr std::string_view kReexport = "re-export the CTF from the MIS and import it again";
 
 std::string_view trim(std::string_view s) {

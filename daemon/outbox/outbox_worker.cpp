@@ -26,7 +26,7 @@ OutboxWorker::OutboxWorker(Store& store, Sink& sink, WorkerOptions options, Cloc
                            UnitRandom random)
     : store_(store),
       sink_(sink),
-      options_(std::move(options)),
+      options_(options),
       clock_(std::move(clock)),
       random_(random ? std::move(random) : default_unit_random()) {
   if (options_.batch_size == 0) options_.batch_size = 1;
@@ -84,7 +84,7 @@ std::vector<DeliveryResult> OutboxWorker::deliver(std::span<const OutboxMessage>
   const std::string_view sink_name = sink_.name();
   std::vector<DeliveryResult> results;
   try {
-    results = sink_.deliver(batch, DeliveryContext{now, stop});
+    results = sink_.deliver(batch, DeliveryContext{now, std::move(stop)});
   } catch (const std::exception& e) {
     ++counters_.sink_exceptions;
     spdlog::error("outbox {}: sink failed on a batch of {}: {}", sink_name, batch.size(), e.what());
@@ -169,7 +169,7 @@ StoreResult<DrainReport> OutboxWorker::drain_once(TimePoint now, std::stop_token
   if (!leased) return std::unexpected(leased.error());
   report.more = leased->full;
   if (leased->batch.empty()) return report;
-  auto results = deliver(leased->batch, now, stop);
+  auto results = deliver(leased->batch, now, std::move(stop));
   record(leased->batch, results, now, report);
   return report;
 }
@@ -238,7 +238,7 @@ void OutboxWorker::release(const std::vector<OutboxMessage>& batch, TimePoint no
   report.leased -= ids.size();
 }
 
-void OutboxWorker::run(std::stop_token stop) {
+void OutboxWorker::run(const std::stop_token& stop) {
   spdlog::info("outbox {}: worker started", sink_.name());
   while (!stop.stop_requested()) {
     // A bounded round, so `now` moves on under a long backlog.

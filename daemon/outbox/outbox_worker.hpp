@@ -83,7 +83,7 @@ class OutboxWorker {
 
   // The service loop: drains, sleeps poll_interval when idle, and returns promptly once `stop`
   // is requested, after finishing the batch in flight.
-  void run(std::stop_token stop);
+  void run(const std::stop_token& stop);
   // Wakes run() now (e.g. after a commit that enqueued for this sink).
   void wake();
 

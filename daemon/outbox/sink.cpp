@@ -65,6 +65,7 @@ std::vector<std::string> sink_types() {
   auto& r = registry();
   std::lock_guard lock(r.mutex);
   std::vector<std::string> names;
+  names.reserve(r.factories.size());
   for (const auto& [name, factory] : r.factories)
     names.push_back(name);
   return names;

@@ -155,7 +155,7 @@ void Scheduler::stop() {
   if (worker_.joinable()) worker_.join();
 }
 
-void Scheduler::work(std::stop_token stop) {
+void Scheduler::work(const std::stop_token& stop) {
   for (auto& job : jobs_) {
     std::optional<TimePoint> slot;
     {

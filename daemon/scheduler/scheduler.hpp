@@ -144,7 +144,7 @@ class Scheduler {
     bool running = false;               // guarded by mutex_
   };
 
-  void work(std::stop_token stop);
+  void work(const std::stop_token& stop);
   // Claims the job (false if it is already running), runs it, records the run.
   // The error says why it did not run (already running here, or in another process).
   std::expected<JobOutcome, std::string> execute(Job& job, TimePoint slot, JobTrigger trigger);

@@ -9,7 +9,7 @@
 namespace careerlink::serve {
 
 std::expected<std::vector<JobSpec>, std::string> make_jobs(const Config& config,
-                                                           JobResources resources) {
+                                                           const JobResources& resources) {
   std::vector<JobSpec> jobs;
   for (const auto& job : config.jobs) {
     auto schedule = CronExpression::parse(job.schedule);

@@ -22,6 +22,6 @@ struct JobResources {
 };
 
 std::expected<std::vector<JobSpec>, std::string> make_jobs(const Config& config,
-                                                           JobResources resources);
+                                                           const JobResources& resources);
 
 }  // namespace careerlink::serve

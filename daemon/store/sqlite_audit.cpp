@@ -5,9 +5,6 @@
 
 namespace careerlink {
 
-using sqlite::from_ms;
-using sqlite::to_ms;
-
 namespace sqlite {
 std::string_view audit_schema_sql() {
   return R"sql(

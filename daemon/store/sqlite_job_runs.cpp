@@ -9,9 +9,6 @@
 
 namespace careerlink {
 
-using sqlite::from_ms;
-using sqlite::to_ms;
-
 namespace sqlite {
 std::string_view job_runs_schema_sql() {
   return R"sql(

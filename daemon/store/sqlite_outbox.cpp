@@ -12,7 +12,6 @@
 namespace careerlink {
 
 using sqlite::from_ms;
-using sqlite::to_ms;
 
 namespace sqlite {
 // Times are Unix milliseconds. While a message is leased, next_attempt_ms holds the end of its

@@ -45,7 +45,7 @@ struct ClientOptions {
   std::vector<std::string> no_proxy;  // host suffixes that bypass the proxy ("*" = all)
 
   std::size_t max_idle_per_host = 4;
-  std::size_t response_body_limit = 8 * 1024 * 1024;
+  std::size_t response_body_limit = std::size_t{8} * 1024 * 1024;
   std::string user_agent = "careerlink/0.1";
 };
 

@@ -28,8 +28,8 @@ struct ServerOptions {
   // "host:port" or "[v6]:port"; host is an IP literal or "localhost". Port 0 picks a free port.
   std::string listen = "127.0.0.1:8470";
   std::size_t threads = 2;
-  std::uint32_t header_limit = 8 * 1024;           // request line + fields; over it: 431
-  std::uint64_t body_limit = 1024 * 1024;          // over it: 413
+  std::uint32_t header_limit = 8 * 1024;                  // request line + fields; over it: 431
+  std::uint64_t body_limit = std::uint64_t{1024} * 1024;  // over it: 413
   std::chrono::milliseconds read_timeout{15'000};  // TLS handshake, and each request once begun
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{30'000};

@@ -252,7 +252,7 @@ TEST(Cli, ProgressIsDrawnOnATerminal) {
   auto r = test::run_command("/usr/bin/script", {"-qec", command, "/dev/null"});
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("\rimporting " + big.string()), std::string::npos);
-  EXPECT_NE(r.out.find("%"), std::string::npos);
+  EXPECT_NE(r.out.find('%'), std::string::npos);
   EXPECT_NE(r.out.find("1500 imported"), std::string::npos) << r.out;
 }
 

@@ -15,7 +15,6 @@ namespace careerlink {
 namespace {
 
 using ::testing::HasSubstr;
-using ::testing::Not;
 
 // All diagnostics as the CLI prints them, one per line, so a test can look for the exact text.
 std::string errors_of(std::string_view text) {

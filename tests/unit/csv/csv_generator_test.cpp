@@ -119,6 +119,7 @@ TEST(CsvGenerator, CsvMainWritesTheFileAndRejectsBadArguments) {
   std::vector<std::string> args{"careerlink_gen", "csv", "pupils", "--rows", "5",
                                 "--seed",         "3",   "--out",  out};
   std::vector<char*> argv;
+  argv.reserve(args.size());
   for (auto& a : args)
     argv.push_back(a.data());
   ASSERT_EQ(testgen::csv_main(static_cast<int>(argv.size()), argv.data()), 0);
@@ -129,6 +130,7 @@ TEST(CsvGenerator, CsvMainWritesTheFileAndRejectsBadArguments) {
 
   std::vector<std::string> bad{"careerlink_gen", "csv", "pupils", "--rows", "five"};
   std::vector<char*> bad_argv;
+  bad_argv.reserve(bad.size());
   for (auto& a : bad)
     bad_argv.push_back(a.data());
   EXPECT_EQ(testgen::csv_main(static_cast<int>(bad_argv.size()), bad_argv.data()), 2);

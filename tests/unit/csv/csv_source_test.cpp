@@ -103,7 +103,7 @@ TEST(CsvSource, LineNumbersStayRightAcrossChunkBoundaries) {
   const std::string text =
       pupils_csv("B801200005001,\"" + big + "\",A,,,,,\nP207000016049,B,C,,,,,\n");
   CsvOptions options;
-  options.max_field_bytes = 200 * 1024;
+  options.max_field_bytes = std::size_t{200} * 1024;
   const auto r = read_bytes(dir, text, preset("pupils"), options);
   ASSERT_TRUE(r.info) << r.info.error().to_string();
   ASSERT_EQ(r.sink.pupils.size(), 2u);

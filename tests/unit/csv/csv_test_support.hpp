@@ -71,7 +71,7 @@ class ScratchDir {
   ScratchDir& operator=(const ScratchDir&) = delete;
 
   std::filesystem::path write(const std::string& name, std::string_view bytes) const {
-    const auto path = dir_ / name;
+    auto path = dir_ / name;
     std::ofstream out(path, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     return path;

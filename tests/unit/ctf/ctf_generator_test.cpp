@@ -21,7 +21,7 @@ std::string generate(const testgen::CtfGenOptions& options) {
 }
 
 std::filesystem::path generate_file(const testgen::CtfGenOptions& options) {
-  const auto path = temp_dir() / "generated.xml";
+  auto path = temp_dir() / "generated.xml";
   std::ofstream out(path, std::ios::binary);
   testgen::write_ctf(out, options);
   return path;

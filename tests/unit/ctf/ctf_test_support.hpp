@@ -53,7 +53,7 @@ inline std::filesystem::path data_file(const std::string& name) {
 // A fresh directory per call, so tests never see each other's files.
 inline std::filesystem::path temp_dir() {
   static std::atomic<int> counter{0};
-  const auto dir =
+  auto dir =
       std::filesystem::temp_directory_path() /
       ("careerlink_ctf_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   std::filesystem::remove_all(dir);
@@ -62,7 +62,7 @@ inline std::filesystem::path temp_dir() {
 }
 
 inline std::filesystem::path write_temp(const std::string& name, const std::string& bytes) {
-  const auto path = temp_dir() / name;
+  auto path = temp_dir() / name;
   std::ofstream out(path, std::ios::binary);
   out << bytes;
   return path;

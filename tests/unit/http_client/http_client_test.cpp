@@ -343,6 +343,7 @@ TEST_F(HttpClientTest, ManyThreadsShareOneClient) {
   HttpsReceiver receiver(receiver_options());
   HttpClient client(client_options());
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> ok{0};
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {

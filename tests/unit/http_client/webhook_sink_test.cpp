@@ -17,7 +17,6 @@ namespace {
 using outbox::DeliveryResult;
 using test::HttpsReceiver;
 using test::ReceiverAction;
-using test::ReceiverReply;
 using namespace std::chrono_literals;
 
 constexpr const char* kSecret = "s3cret-for-tests-only";

@@ -6,7 +6,7 @@
 namespace careerlink::http {
 namespace {
 
-Handler say(std::string what) {
+Handler say(const std::string& what) {
   return [what](const Request&) { return Response::text(200, what); };
 }
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -123,7 +124,9 @@ class TestConnection {
     auto line_end = head_text.find("\r\n");
     std::string status_line = head_text.substr(0, line_end);
     if (status_line.size() < 12 || !status_line.starts_with("HTTP/1.")) return std::nullopt;
-    r.status = std::atoi(status_line.c_str() + 9);
+    const auto [end_of_code, code_ec] =
+        std::from_chars(status_line.data() + 9, status_line.data() + 12, r.status);
+    if (code_ec != std::errc{} || end_of_code != status_line.data() + 12) return std::nullopt;
     std::size_t pos = line_end == std::string::npos ? head_text.size() : line_end + 2;
     while (pos < head_text.size()) {
       auto next = head_text.find("\r\n", pos);

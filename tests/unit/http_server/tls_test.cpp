@@ -12,7 +12,6 @@ namespace {
 
 using careerlink::test::get_request;
 using careerlink::test::TestConnection;
-using careerlink::test::TlsClientOptions;
 
 struct TlsServer {
   test::TempDir dir;

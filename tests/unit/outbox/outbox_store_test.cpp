@@ -16,6 +16,7 @@ class OutboxStore : public OutboxStoreFixture {};
 
 std::vector<std::int64_t> ids_of(const std::vector<OutboxMessage>& rows) {
   std::vector<std::int64_t> ids;
+  ids.reserve(rows.size());
   for (const auto& m : rows)
     ids.push_back(m.id);
   return ids;

@@ -426,7 +426,7 @@ TEST_F(OutboxWorkerTest, RunDeliversWhenWokenAndStopsOnRequest) {
   auto own = open_sqlite_store(dir_.path());
   ASSERT_TRUE(own) << own.error().message;
   OutboxWorker w(**own, sink_, options());
-  std::jthread thread([&w](std::stop_token stop) { w.run(stop); });
+  std::jthread thread([&w](const std::stop_token& stop) { w.run(stop); });
   ASSERT_TRUE(enqueue("tracker", "a"));
   w.wake();
   // Generous: a hang is a failure, a slow machine is not.

@@ -37,7 +37,8 @@ struct Recorder {
   std::vector<TimePoint> slots;
   std::vector<JobTrigger> triggers;
 
-  std::function<JobOutcome(const JobContext&)> job(JobOutcome outcome = JobOutcome::success()) {
+  std::function<JobOutcome(const JobContext&)> job(
+      const JobOutcome& outcome = JobOutcome::success()) {
     return [this, outcome](const JobContext& ctx) {
       std::lock_guard lock(mutex);
       slots.push_back(ctx.scheduled_for);
