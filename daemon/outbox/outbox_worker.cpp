@@ -7,6 +7,7 @@
 #include <future>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -195,8 +196,16 @@ StoreResult<DrainReport> OutboxWorker::drain(TimePoint now, std::stop_token stop
   }
   // By span: the messages stay where they are when their Leased moves to `current`.
   const auto send = [&](std::span<const OutboxMessage> batch) {
-    return std::async(std::launch::async,
-                      [this, batch, now, stop] { return deliver(batch, now, stop); });
+    try {
+      return std::async(std::launch::async,
+                        [this, batch, now, stop] { return deliver(batch, now, stop); });
+    } catch (const std::system_error& e) {
+      // No thread to be had (the system is out of them): deliver here, without the overlap.
+      spdlog::warn("outbox {}: delivering without pipelining: {}", sink_.name(), e.what());
+      std::promise<std::vector<DeliveryResult>> done;
+      done.set_value(deliver(batch, now, stop));
+      return done.get_future();
+    }
   };
   auto delivery = send(current->batch);
   for (std::size_t i = 1;; ++i) {
