@@ -92,7 +92,7 @@ std::expected<void, std::string> start_workload(Workload& w) {
   for (auto& s : w.sinks) {
     if (s->scheduled) continue;
     s->thread = std::jthread(
-        [worker = s->worker.get()](std::stop_token stop) { worker->run(std::move(stop)); });
+        [worker = s->worker.get()](const std::stop_token& stop) { worker->run(stop); });
   }
   if (auto begun = w.scheduler->start(); !begun)
     return std::unexpected("scheduler: " + begun.error());

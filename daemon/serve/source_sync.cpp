@@ -41,7 +41,7 @@ std::expected<std::string, std::string> sha256_of(const fs::path& file) {
   if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
     return std::unexpected(std::string("SHA-256 is not available from OpenSSL"));
   }
-  std::vector<char> buffer(64 * 1024);
+  std::vector<char> buffer(std::size_t{64} * 1024);
   for (;;) {
     const std::size_t n = std::fread(buffer.data(), 1, buffer.size(), in.get());
     if (n > 0) EVP_DigestUpdate(ctx.get(), buffer.data(), n);

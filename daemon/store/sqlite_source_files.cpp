@@ -5,8 +5,6 @@
 
 namespace careerlink {
 
-using sqlite::to_ms;
-
 namespace sqlite {
 std::string_view source_files_schema_sql() {
   return R"sql(
