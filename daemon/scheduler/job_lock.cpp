@@ -71,36 +71,19 @@ JobLock JobLock::try_acquire(const std::filesystem::path& dir, std::string_view 
   SetEndOfFile(h);
   DWORD wrote = 0;
   WriteFile(h, pid.data(), static_cast<DWORD>(pid.size()), &wrote, nullptr);
-  lock.handle_ = h;
+  lock.native_ = h;
   lock.status_ = Status::held;
   return lock;
 }
 
 void JobLock::release() {
-  if (!handle_) return;
-  auto* h = static_cast<HANDLE>(handle_);
+  if (native_ == kNone) return;
+  auto* h = static_cast<HANDLE>(native_);
   OVERLAPPED at{};
   at.OffsetHigh = kLockOffsetHigh;
   UnlockFileEx(h, 0, 1, 0, &at);
   CloseHandle(h);
-  handle_ = nullptr;
-}
-
-JobLock::JobLock(JobLock&& other) noexcept
-    : status_(other.status_),
-      detail_(std::move(other.detail_)),
-      handle_(std::exchange(other.handle_, nullptr)) {
-  other.status_ = Status::error;
-}
-
-JobLock& JobLock::operator=(JobLock&& other) noexcept {
-  if (this != &other) {
-    release();
-    status_ = std::exchange(other.status_, Status::error);
-    detail_ = std::move(other.detail_);
-    handle_ = std::exchange(other.handle_, nullptr);
-  }
-  return *this;
+  native_ = kNone;
 }
 
 #else
@@ -133,36 +116,36 @@ JobLock JobLock::try_acquire(const std::filesystem::path& dir, std::string_view 
   if (::ftruncate(fd, 0) == 0) {
     [[maybe_unused]] const ssize_t wrote = ::pwrite(fd, pid.data(), pid.size(), 0);
   }
-  lock.fd_ = fd;
+  lock.native_ = fd;
   lock.status_ = Status::held;
   return lock;
 }
 
 void JobLock::release() {
-  if (fd_ < 0) return;
+  if (native_ == kNone) return;
   // Clear the note first: a contender reading it after the unlock must not name this process.
-  [[maybe_unused]] const int truncated = ::ftruncate(fd_, 0);
-  ::flock(fd_, LOCK_UN);
-  ::close(fd_);
-  fd_ = -1;
+  [[maybe_unused]] const int truncated = ::ftruncate(native_, 0);
+  ::flock(native_, LOCK_UN);
+  ::close(native_);
+  native_ = kNone;
 }
 
+#endif
+
 JobLock::JobLock(JobLock&& other) noexcept
-    : status_(other.status_), detail_(std::move(other.detail_)), fd_(std::exchange(other.fd_, -1)) {
-  other.status_ = Status::error;
-}
+    : status_(std::exchange(other.status_, Status::error)),
+      detail_(std::move(other.detail_)),
+      native_(std::exchange(other.native_, kNone)) {}
 
 JobLock& JobLock::operator=(JobLock&& other) noexcept {
   if (this != &other) {
     release();
     status_ = std::exchange(other.status_, Status::error);
     detail_ = std::move(other.detail_);
-    fd_ = std::exchange(other.fd_, -1);
+    native_ = std::exchange(other.native_, kNone);
   }
   return *this;
 }
-
-#endif
 
 JobLock::~JobLock() {
   release();

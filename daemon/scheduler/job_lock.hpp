@@ -33,13 +33,17 @@ class JobLock {
   JobLock() = default;
   void release();
 
+#ifdef _WIN32
+  using Native = void*;  // HANDLE
+  static constexpr Native kNone = nullptr;
+#else
+  using Native = int;  // file descriptor
+  static constexpr Native kNone = -1;
+#endif
+
   Status status_ = Status::error;
   std::string detail_;
-#ifdef _WIN32
-  void* handle_ = nullptr;  // HANDLE
-#else
-  int fd_ = -1;
-#endif
+  Native native_ = kNone;  // open (and locked) only while held
 };
 
 }  // namespace careerlink
