@@ -52,16 +52,10 @@ StoreResult<std::vector<AuditEvent>> SqliteStore::list_audit(const AuditFilter& 
       ->bind(1, filter.object)
       .bind(2, filter.action)
       .bind(3, static_cast<std::int64_t>(filter.limit));
-  std::vector<AuditEvent> out;
-  for (;;) {
-    auto row = (*st)->step();
-    CAREERLINK_TRY(row);
-    if (!*row) break;
-    const auto& r = **st;
-    out.push_back(AuditEvent{r.int64(0), from_ms(r.int64(1)), r.text(2), r.text(3), r.text(4),
-                             r.text(5), r.text(6)});
-  }
-  return out;
+  return collect_rows(**st, [](const Statement& r) {
+    return AuditEvent{r.int64(0), from_ms(r.int64(1)), r.text(2), r.text(3),
+                      r.text(4),  r.text(5),           r.text(6)};
+  });
 }
 
 }  // namespace careerlink

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include "daemon/store/store.hpp"
 
@@ -70,6 +72,25 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_;
 };
+
+// Steps `st` to its end, making one element of each row with `read(st)`, then resets it, so a
+// cached statement holds no read lock once its rows are in hand (on error too).
+template <class Read>
+auto collect_rows(Statement& st, Read&& read)
+    -> StoreResult<std::vector<std::invoke_result_t<Read&, Statement&>>> {
+  std::vector<std::invoke_result_t<Read&, Statement&>> out;
+  for (;;) {
+    auto row = st.step();
+    if (!row) {
+      st.reset();
+      return std::unexpected(row.error());
+    }
+    if (!*row) break;
+    out.push_back(read(st));
+  }
+  st.reset();
+  return out;
+}
 
 class Connection {
  public:

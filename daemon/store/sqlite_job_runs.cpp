@@ -66,12 +66,7 @@ StoreResult<std::vector<JobRun>> SqliteStore::last_job_runs() {
       "SELECT id, job, scheduled_for_ms, started_at_ms, finished_at_ms, result, message"
       " FROM job_run WHERE id IN (SELECT max(id) FROM job_run GROUP BY job) ORDER BY job");
   CAREERLINK_TRY(st);
-  std::vector<JobRun> out;
-  while (true) {
-    auto row = (*st)->step();
-    CAREERLINK_TRY(row);
-    if (!*row) break;
-    const sqlite::Statement& r = **st;
+  return collect_rows(**st, [](const Statement& r) {
     JobRun run;
     run.id = r.int64(0);
     run.job = r.text(1);
@@ -80,9 +75,8 @@ StoreResult<std::vector<JobRun>> SqliteStore::last_job_runs() {
     if (!r.is_null(4)) run.finished_at = from_ms(r.int64(4));
     run.result = r.text(5);
     run.message = r.text(6);
-    out.push_back(std::move(run));
-  }
-  return out;
+    return run;
+  });
 }
 
 }  // namespace careerlink

@@ -146,13 +146,9 @@ StoreResult<std::vector<OutboxMessage>> SqliteStore::lease_outbox(std::string_vi
     CAREERLINK_TRY(st);
     Statement& q = **st;
     q.bind(1, sink).bind(2, now_ms).bind(3, until_ms).bind(4, static_cast<std::int64_t>(max));
-    for (;;) {
-      auto row = q.step();
-      CAREERLINK_TRY(row);
-      if (!*row) break;
-      out.push_back(read_message(q));
-    }
-    q.reset();  // finishes the statement before COMMIT
+    auto rows = collect_rows(q, read_message);  // reset after: finished before COMMIT
+    CAREERLINK_TRY(rows);
+    out = std::move(*rows);
     return {};
   });
   CAREERLINK_TRY(leased);
@@ -211,18 +207,7 @@ StoreResult<std::vector<OutboxMessage>> SqliteStore::list_outbox(const OutboxFil
   else
     q.bind_null(2);
   q.bind(3, static_cast<std::int64_t>(filter.limit));
-  std::vector<OutboxMessage> out;
-  for (;;) {
-    auto row = q.step();
-    if (!row) {
-      q.reset();
-      return std::unexpected(row.error());
-    }
-    if (!*row) break;
-    out.push_back(read_message(q));
-  }
-  q.reset();
-  return out;
+  return collect_rows(q, read_message);
 }
 
 // A requeued dead letter starts a fresh attempt budget. Its age still counts from created_at,
@@ -257,19 +242,9 @@ StoreResult<std::vector<OutboxCount>> SqliteStore::count_outbox() {
   auto st = db_->prepare(
       "SELECT sink, state, COUNT(*) FROM outbox GROUP BY sink, state ORDER BY sink, state");
   CAREERLINK_TRY(st);
-  Statement& q = **st;
-  std::vector<OutboxCount> out;
-  for (;;) {
-    auto row = q.step();
-    if (!row) {
-      q.reset();
-      return std::unexpected(row.error());
-    }
-    if (!*row) break;
-    out.push_back(OutboxCount{q.text(0), state_of(q.text(1)), q.int64(2)});
-  }
-  q.reset();
-  return out;
+  return collect_rows(**st, [](const Statement& q) {
+    return OutboxCount{q.text(0), state_of(q.text(1)), q.int64(2)};
+  });
 }
 
 StoreResult<std::int64_t> SqliteStore::purge_delivered(TimePoint before) {

@@ -479,15 +479,9 @@ StoreResult<void> SqliteTransaction::record_import(SchoolId school, std::string_
 StoreResult<std::vector<SchoolInfo>> SqliteStore::schools() {
   auto st = db_->prepare("SELECT id, laestab, urn, name FROM school ORDER BY laestab");
   CAREERLINK_TRY(st);
-  std::vector<SchoolInfo> out;
-  for (;;) {
-    auto row = (*st)->step();
-    CAREERLINK_TRY(row);
-    if (!*row) break;
-    out.push_back(
-        SchoolInfo{(*st)->int64(0), (*st)->text(1), (*st)->opt_text(2), (*st)->opt_text(3)});
-  }
-  return out;
+  return collect_rows(**st, [](const Statement& r) {
+    return SchoolInfo{r.int64(0), r.text(1), r.opt_text(2), r.opt_text(3)};
+  });
 }
 
 StoreResult<std::optional<SchoolInfo>> SqliteStore::find_school(std::string_view urn_or_laestab) {
@@ -529,14 +523,9 @@ StoreResult<std::vector<PupilView>> SqliteStore::list_pupils(const PupilFilter& 
   CAREERLINK_TRY(st);
   if (filter.school) (*st)->bind(1, *filter.school);
   (*st)->bind(2, filter.nc_year).bind(3, filter.group);
-  std::vector<PupilView> out;
-  for (;;) {
-    auto row = (*st)->step();
-    CAREERLINK_TRY(row);
-    if (!*row) break;
-    out.push_back(read_pupil(**st));
-  }
-  for (auto& v : out)
+  auto out = collect_rows(**st, read_pupil);
+  CAREERLINK_TRY(out);
+  for (auto& v : *out)
     CAREERLINK_TRY(load_former_upns(v));
   return out;
 }
@@ -588,13 +577,9 @@ StoreResult<std::vector<std::pair<std::string, std::int64_t>>> SqliteStore::sour
       "SELECT lower(substr(format, 1, instr(format || ' ', ' ') - 1)) AS source,"
       " SUM(imported + updated + unchanged) FROM import_run GROUP BY source ORDER BY source");
   CAREERLINK_TRY(st);
-  std::vector<std::pair<std::string, std::int64_t>> out;
-  for (;;) {
-    auto row = (*st)->step();
-    CAREERLINK_TRY(row);
-    if (!*row) return out;
-    out.emplace_back((*st)->text(0), (*st)->int64(1));
-  }
+  return collect_rows(**st, [](const Statement& r) {
+    return std::pair<std::string, std::int64_t>{r.text(0), r.int64(1)};
+  });
 }
 
 namespace {
