@@ -70,4 +70,30 @@ Store* Context::store() {
   return store_.get();
 }
 
+// Resolves --school to an id; prints why not and returns false when it is unknown.
+bool resolve_school(Store& store, const std::optional<std::string>& school,
+                    std::optional<SchoolId>& id) {
+  if (!school) return true;
+  auto found = store.find_school(*school);
+  if (!found) {
+    std::cerr << "careerlink: " << found.error().message << '\n';
+    return false;
+  }
+  if (!*found) {
+    std::cerr << "careerlink: no school with URN or LAESTAB " << *school << '\n';
+    return false;
+  }
+  id = (*found)->id;
+  return true;
+}
+
+// "Year 10", "Y10" and "10" all mean NC year 10; "Reception" is R.
+std::string year_code(std::string year) {
+  for (const std::string_view prefix : {"Year ", "year ", "Y", "y"}) {
+    if (year.starts_with(prefix)) year.erase(0, prefix.size());
+  }
+  if (year == "Reception" || year == "reception") return "R";
+  return year;
+}
+
 }  // namespace careerlink::cli

@@ -16,6 +16,14 @@ namespace careerlink::cli {
 // return: one wording for every command.
 int store_failure(const StoreError& error);
 
+// Resolves --school (URN or LAESTAB) to an id; prints why not and returns false when unknown.
+// No --school leaves `id` empty (every school).
+bool resolve_school(Store& store, const std::optional<std::string>& school,
+                    std::optional<SchoolId>& id);
+
+// "Year 10", "Y10" and "10" all mean NC year 10; "Reception" is R.
+std::string year_code(std::string year);
+
 class Context {
  public:
   // Global options, filled by CLI11.

@@ -13,6 +13,7 @@
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/exit_codes.hpp"
 #include "daemon/cli/progress.hpp"
+#include "daemon/followup/flag_sync.hpp"
 #include "daemon/importer/file_import.hpp"
 #include "daemon/serve/source_sync.hpp"
 
@@ -113,6 +114,16 @@ int run_import(Context& context, FileSource& source, const ImportArgs& args,
       print_summary_text(s);
     }
     if (!s.rejected.empty() && status == exit_code::ok) status = exit_code::some_rejected;
+  }
+  // Pupils whose year, attendance, ... changed get their follow-up flags worked out now.
+  const auto sinks = followup::writeback_sinks(context.config());
+  auto flags = followup::evaluate_pending(
+      *store, followup::sync_context(context.config(), sinks, std::chrono::system_clock::now()));
+  if (!flags) return store_failure(flags.error());
+  if (flags->pupils > 0) {
+    spdlog::info("flags of {} pupils re-evaluated: {} raised, {} changed, {} cleared",
+                 flags->pupils, flags->changes.raised, flags->changes.changed,
+                 flags->changes.cleared);
   }
   return status;
 }

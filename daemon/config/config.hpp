@@ -35,11 +35,41 @@ struct ImportConfig {
   std::uint64_t max_text_kb = 1024;       // longest text node accepted
 };
 
+// [school.rules]: the follow-up rules' dates, thresholds, weights and cut-offs for one school.
+// Dates are "MM-DD" within the academic year (1 September to 31 August). The RONI weights follow
+// Oxfordshire's scale: 1 = makes NEET likely, 2 = very likely (reference/careers-domain.md).
+struct RulesConfig {
+  std::string no_interview_by = "03-31";             // Y11: a qualified interview by this date
+  int no_interview_warn_days = 60;                   // amber this many days before, red after
+  std::string no_second_interview_by = "03-31";      // Y13: two qualified interviews by this date
+  std::string no_intended_destination_by = "03-31";  // Y11: an intended destination by this date
+  int overdue_red_days = 28;  // an open action overdue longer than this is red, else amber
+  int review_red_days = 28;   // a review this many days past its date is red, else amber
+  int roni_min_year = 9;      // NC years the RONI score is worked out for
+  int roni_max_year = 11;
+  double attendance_threshold = 90.0;  // attendance below this % counts
+  int weight_attendance = 2;
+  int weight_exclusions = 2;  // one or more exclusions recorded
+  int weight_sen_support = 1;
+  int weight_ehcp = 1;
+  int weight_looked_after = 2;
+  int weight_fsm = 1;  // free school meals / pupil premium
+  int weight_eal = 1;
+  int weight_young_carer = 2;
+  int neet_risk_amber = 3;  // a score at or above this raises an amber neet_risk flag
+  int neet_risk_red = 5;    // ... and at or above this, red
+};
+
 struct SchoolConfig {
   std::string urn;
   std::string laestab;
   std::string name;
   std::string timezone = "Europe/London";
+  // What lets destinations reach trackers: "consent" (only pupils who agreed to share with
+  // trackers) or "public_task" (UK GDPR Art 6(1)(e), the basis CEC and schools use as joint
+  // controllers of Compass+; reference/careers-domain.md).
+  std::string trackers_lawful_basis = "consent";
+  RulesConfig rules;
 };
 
 // [serve]: the service's listener and lifecycle.
@@ -69,7 +99,7 @@ struct OutboxConfig {
 struct JobConfig {
   std::string name;
   std::string schedule;  // 5-field cron, in the time zone below
-  std::string run;       // "drain:<sink>", "purge"
+  std::string run;       // "drain:<sink>", "sync:<source>", "purge", "rules"
   std::string timezone = "Europe/London";
 };
 
@@ -86,18 +116,28 @@ struct SinkConfig {
   bool verify_tls = true;
   std::string proxy;  // "" = from https_proxy, if set
   int timeout_seconds = 30;
+  // Carries the MIS write-back: follow-up flags as they are raised and cleared, and action plans
+  // the pupil agreed to share with staff (and their withdrawal).
+  bool writeback = true;
 };
 
 // [[source]]: a folder the MIS drops its exports into, taken in by a sync:<name> job.
 struct SourceConfig {
   std::string name;
-  std::string type;  // "ctf" | "csv"
+  std::string type;  // "ctf" | "csv" | "guidance" (advisers' drop folder)
   std::filesystem::path folder;
   std::string extension;  // files taken, case-insensitive; "" = .xml for ctf, .csv for csv
   std::string preset;     // csv: a built-in mapping ("pupils", "staff") ...
   std::optional<std::filesystem::path> mapping_file;  // ... or a mapping file of the school's own
-  std::string school;       // csv: URN or LAESTAB, when careerlink holds more than one school
-  int settle_seconds = 60;  // a file written more recently is left for the next run
+  std::string school;        // csv: URN or LAESTAB, when careerlink holds more than one school
+  int settle_seconds = 60;   // a file written more recently is left for the next run
+  std::string organisation;  // guidance: the provider the files come from; "" = the source's name
+};
+
+// [intake]: the advisers' intake API (/api/v1/interviews, /api/v1/destinations).
+struct IntakeConfig {
+  int max_body_kb = 256;            // a larger body is refused with 413
+  int rate_limit_per_minute = 120;  // per API key; over it: 429 with Retry-After
 };
 
 struct Config {
@@ -108,6 +148,7 @@ struct Config {
   std::vector<SchoolConfig> schools;
   ServeConfig serve;
   OutboxConfig outbox;
+  IntakeConfig intake;
   std::vector<JobConfig> jobs;
   std::vector<SinkConfig> sinks;
   std::vector<SourceConfig> sources;

@@ -247,8 +247,21 @@ std::vector<ConfigTable> builtin_tables() {
                   },
                   .store = [](Config& c,
                               const ConfigValue& v) { c.schools.back().timezone = v.as_string(); }},
+              ConfigKey{.name = "trackers_lawful_basis",
+                        .type = KeyType::enumeration,
+                        .default_text = "consent",
+                        .description =
+                            "What lets destinations reach trackers: consent (only pupils who "
+                            "agreed to share_with_trackers) or public_task (UK GDPR Art 6(1)(e), "
+                            "as schools and CEC use for Compass+)",
+                        .allowed = {"consent", "public_task"},
+                        .store =
+                            [](Config& c, const ConfigValue& v) {
+                              c.schools.back().trackers_lawful_basis = v.as_string();
+                            }},
           },
       .add_element = [](Config& c) { c.schools.emplace_back(); }});
+  tables.push_back(rules_config_table());
 
   for (auto& table : service_config_tables())
     tables.push_back(std::move(table));

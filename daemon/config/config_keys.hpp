@@ -66,7 +66,8 @@ struct ConfigKey {
 
 struct ConfigTable {
   // Where the table lives: "" for top-level keys, "log" for [log], "serve.tls" for [serve.tls],
-  // "school" with array = true for [[school]].
+  // "school" with array = true for [[school]], "school[].rules" for the [school.rules] table of
+  // each [[school]].
   std::string path;
   bool array = false;
   std::string description;  // one line, printed above its keys by describe
@@ -90,8 +91,9 @@ void register_config_table(ConfigTable table);
 // Removes a registered table (tests register throw-away tables). Returns whether one was found.
 bool unregister_config_table(std::string_view path);
 
-// Every table: the built-in ones (top level, log, store, import, school) first, then registered
-// ones in registration order. A copy, so callers need no lock.
+// Every table: the built-in ones (top level, log, store, import, school, school rules, then the
+// service tables) first, then registered ones in registration order. A copy, so callers need no
+// lock.
 std::vector<ConfigTable> config_tables();
 
 // Whether `name` is an IANA time zone in the OS tz database ($TZDIR or /usr/share/zoneinfo).

@@ -139,6 +139,14 @@ std::size_t line_of(const toml::node& node) {
   return node.source().begin.line;
 }
 
+// A schema path as a header in the file names it: "school[].rules" is written [school.rules].
+std::string header_name(std::string_view schema_path) {
+  std::string name(schema_path);
+  for (auto at = name.find("[]"); at != std::string::npos; at = name.find("[]"))
+    name.erase(at, 2);
+  return name;
+}
+
 class Loader {
  public:
   explicit Loader(std::string file) : file_(std::move(file)), tables_(config_tables()) {}
@@ -207,7 +215,7 @@ class Loader {
 
   static std::string where(std::string_view schema_path, const ConfigTable* table) {
     if (schema_path.empty()) return "at the top level";
-    std::string name(schema_path);
+    const std::string name = header_name(schema_path);
     if (table != nullptr && table->array) return "in [[" + name + "]]";
     return "in [" + name + "]";
   }
@@ -249,7 +257,7 @@ class Loader {
       if (const toml::table* t = node.as_table()) {
         walk(*t, sub.path, display, &sub, line);
       } else {
-        error(line, display + " must be a table, written [" + sub.path +
+        error(line, display + " must be a table, written [" + header_name(sub.path) +
                         "] on a line of its own, got " + std::string(node_type_name(node)));
       }
       return;

@@ -119,9 +119,10 @@ ConfigTable job_table() {
       .type = KeyType::string,
       .default_text = "(required)",
       .description = "What to run: drain:<sink> (deliver due messages), sync:<source> (take in "
-                     "new exports from its folder) or purge",
-      .pattern = "(drain:[A-Za-z0-9_-]+|sync:[A-Za-z0-9_-]+|purge)",
-      .pattern_help = "drain:<sink name>, sync:<source name> or purge",
+                     "new exports from its folder), purge, or rules (every pupil's follow-up "
+                     "flags)",
+      .pattern = "(drain:[A-Za-z0-9_-]+|sync:[A-Za-z0-9_-]+|purge|rules)",
+      .pattern_help = "drain:<sink name>, sync:<source name>, purge or rules",
       .required = true,
       .store = [](Config& c, const ConfigValue& v) { c.jobs.back().run = v.as_string(); }});
   t.keys.push_back(ConfigKey{
@@ -199,6 +200,28 @@ ConfigTable sink_table() {
   t.keys.push_back(integer_key(
       "timeout_seconds", "30", "Timeout for each phase of a delivery (connect, TLS, send, reply)",
       1, 600, [](Config& c, int v) { c.sinks.back().timeout_seconds = v; }));
+  t.keys.push_back(ConfigKey{
+      .name = "writeback",
+      .type = KeyType::boolean,
+      .default_text = "true",
+      .description = "Receive follow-up flags and the action plans pupils agreed to share with "
+                     "staff, as they change (the MIS write-back)",
+      .store = [](Config& c, const ConfigValue& v) { c.sinks.back().writeback = v.as_bool(); }});
+  return t;
+}
+
+ConfigTable intake_table() {
+  ConfigTable t{.path = "intake",
+                .description =
+                    "The advisers' intake API: /api/v1/interviews and "
+                    "/api/v1/destinations on the [serve] listener"};
+  t.keys.push_back(integer_key("max_body_kb", "256",
+                               "Largest request body accepted, in KB; larger ones get 413", 1, 1024,
+                               [](Config& c, int v) { c.intake.max_body_kb = v; }));
+  t.keys.push_back(
+      integer_key("rate_limit_per_minute", "120",
+                  "Requests each API key may make per minute; more get 429 with Retry-After", 1,
+                  100000, [](Config& c, int v) { c.intake.rate_limit_per_minute = v; }));
   return t;
 }
 
@@ -221,8 +244,9 @@ ConfigTable source_table() {
       .name = "type",
       .type = KeyType::enumeration,
       .default_text = "(required)",
-      .description = "What the folder holds: ctf (Common Transfer Files) or csv (MIS reports)",
-      .allowed = {"ctf", "csv"},
+      .description = "What the folder holds: ctf (Common Transfer Files), csv (MIS reports) or "
+                     "guidance (advisers' interviews as CSV or JSON)",
+      .allowed = {"ctf", "csv", "guidance"},
       .required = true,
       .store = [](Config& c, const ConfigValue& v) { c.sources.back().type = v.as_string(); }});
   t.keys.push_back(ConfigKey{
@@ -261,13 +285,22 @@ ConfigTable source_table() {
       "settle_seconds", "60",
       "A file written more recently than this is left for the next run (it may be half-copied)", 0,
       86400, [](Config& c, int v) { c.sources.back().settle_seconds = v; }));
+  t.keys.push_back(ConfigKey{
+      .name = "organisation",
+      .type = KeyType::string,
+      .default_text = "\"\" (the source's name)",
+      .description = "guidance: the provider organisation the files come from; its interviews "
+                     "are known by this name and their external_id",
+      .store = [](Config& c, const ConfigValue& v) {
+        c.sources.back().organisation = v.as_string();
+      }});
   return t;
 }
 
 }  // namespace
 
 std::vector<ConfigTable> service_config_tables() {
-  return {serve_table(), outbox_table(), job_table(), sink_table(), source_table()};
+  return {serve_table(), outbox_table(), intake_table(), job_table(), sink_table(), source_table()};
 }
 
 }  // namespace careerlink

@@ -10,4 +10,8 @@ namespace careerlink {
 
 std::vector<ConfigTable> service_config_tables();
 
+// [school.rules] (path "school[].rules"): the follow-up rules of each [[school]]
+// (config_rules_table.cpp); builtin_tables() puts it right after the school table.
+ConfigTable rules_config_table();
+
 }  // namespace careerlink

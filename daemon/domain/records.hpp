@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,6 +49,8 @@ struct PupilRecord {
   std::optional<bool> looked_after;
   std::optional<bool> eal;
   std::optional<double> attendance_pct;
+  std::optional<std::int64_t> exclusions;  // exclusions this academic year (RONI indicator)
+  std::optional<bool> young_carer;
 
   std::optional<std::string> tutor_group;  // registration group name
 

@@ -13,6 +13,7 @@
 #include "daemon/domain/dates.hpp"
 #include "daemon/http/server/admin_routes.hpp"
 #include "daemon/http/server/http_server.hpp"
+#include "daemon/intake/intake_routes.hpp"
 #include "daemon/logging/logging.hpp"
 #include "daemon/metrics/metrics.hpp"
 #include "daemon/outbox/outbox_worker.hpp"
@@ -23,6 +24,7 @@
 #include "daemon/serve/job_catalog.hpp"
 #include "daemon/serve/secrets.hpp"
 #include "daemon/serve/sink_runtime.hpp"
+#include "daemon/store/shared_store.hpp"
 
 namespace careerlink::serve {
 namespace {
@@ -30,21 +32,6 @@ namespace {
 constexpr int kExitConfig = 78;   // EX_CONFIG
 constexpr int kExitIo = 74;       // EX_IOERR
 constexpr int kExitUnavail = 69;  // EX_UNAVAILABLE: the listener could not be bound
-
-// The store connection the HTTP threads read for /metrics and /api/v1/status.
-class SharedStore {
- public:
-  explicit SharedStore(std::unique_ptr<Store> store) : store_(std::move(store)) {}
-  template <class F>
-  auto with(F&& f) {
-    std::lock_guard lock(mutex_);
-    return f(*store_);
-  }
-
- private:
-  std::mutex mutex_;
-  std::unique_ptr<Store> store_;
-};
 
 // What a config puts to work: the sinks with their delivery workers, and the scheduled jobs.
 // Built whole from a config before anything of it starts, so a reload can build the new one,
@@ -147,6 +134,25 @@ class LiveWorkload {
   std::shared_mutex mutex_;
   std::unique_ptr<Workload> current_;
   Retired retired_;
+};
+
+// The config in force, as the HTTP threads see it: a reload publishes a new one.
+class ConfigSnapshot {
+ public:
+  explicit ConfigSnapshot(const Config& c) : current_(std::make_shared<const Config>(c)) {}
+  std::shared_ptr<const Config> get() {
+    std::lock_guard lock(mutex_);
+    return current_;
+  }
+  void set(const Config& c) {
+    auto next = std::make_shared<const Config>(c);
+    std::lock_guard lock(mutex_);
+    current_ = std::move(next);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::shared_ptr<const Config> current_;
 };
 
 void register_metrics(metrics::Registry& registry, SharedStore& shared, LiveWorkload& live) {
@@ -255,7 +261,7 @@ nlohmann::json status_json(const ServeOptions& options, const std::string& liste
 // jobs stop (each finishing the batch or job in hand) and the new ones start. The listener
 // (address, TLS, token, threads) was bound at start: a change to it needs a restart.
 void reload(const ServeOptions& options, Config& running, LiveWorkload& live,
-            Store& scheduler_store, Clock& clock) {
+            Store& scheduler_store, Clock& clock, ConfigSnapshot& snapshot) {
   if (!options.config_file) {
     spdlog::info("reload: no config file (built-in defaults); nothing to reload");
     return;
@@ -292,6 +298,7 @@ void reload(const ServeOptions& options, Config& running, LiveWorkload& live,
       listener_changed ? "; the [serve] listener changes take effect at the next restart" : "");
   loaded->serve = running.serve;  // the listener's settings in force are still the old ones
   running = std::move(*loaded);
+  snapshot.set(running);
 }
 
 }  // namespace
@@ -341,6 +348,11 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
   admin.metrics_text = [&registry] { return registry.expose(); };
   admin.status = [&] { return status_json(options, listen, started, shared, live); };
   http::add_admin_routes(router, admin);
+  ConfigSnapshot snapshot(config);
+  intake::IntakeRoutesOptions intake_options;
+  intake_options.store = &shared;
+  intake_options.config = [&snapshot] { return snapshot.get(); };
+  intake::add_intake_routes(router, std::move(intake_options));
   http::ServerOptions server_options;
   server_options.listen = listen;
   server_options.threads = static_cast<std::size_t>(config.serve.threads);
@@ -374,7 +386,8 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
   while (!runtime::shutdown_requested()) {
     runtime::wait_for_event(tick);
     if (watchdog) runtime::notify_watchdog();
-    if (runtime::take_reload_request()) reload(options, running, live, **main_store, clock);
+    if (runtime::take_reload_request())
+      reload(options, running, live, **main_store, clock, snapshot);
   }
   const int code = runtime::wait_for_shutdown();
 

@@ -120,6 +120,8 @@ std::span<const Migration> migrations() {
       Migration{3, "scheduled job runs", job_runs_schema_sql()},
       Migration{4, "audit trail", audit_schema_sql()},
       Migration{5, "files taken in by scheduled source syncs", source_files_schema_sql()},
+      Migration{6, "guidance records, versioned plans, destinations, follow-up flags, API keys",
+                guidance_schema_sql()},
   };
   return kMigrations;
 }

@@ -20,5 +20,6 @@ std::string_view outbox_schema_sql();        // sqlite_outbox.cpp
 std::string_view job_runs_schema_sql();      // sqlite_job_runs.cpp
 std::string_view audit_schema_sql();         // sqlite_audit.cpp
 std::string_view source_files_schema_sql();  // sqlite_source_files.cpp
+std::string_view guidance_schema_sql();      // sqlite_guidance.cpp
 
 }  // namespace careerlink::sqlite

@@ -42,6 +42,10 @@ Statement& Statement::bind(int index, const std::optional<double>& value) {
   return value ? bind(index, *value) : bind_null(index);
 }
 
+Statement& Statement::bind(int index, const std::optional<std::int64_t>& value) {
+  return value ? bind(index, *value) : bind_null(index);
+}
+
 Statement& Statement::bind_null(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -55,10 +59,15 @@ StoreResult<bool> Statement::step() {
 }
 
 StoreResult<void> Statement::run() {
+  // Reset once done (bindings kept), so the statement can be bound and run again in a loop:
+  // binding a statement that has run to completion is refused by SQLite.
   for (;;) {
     auto more = step();
-    if (!more) return std::unexpected(more.error());
-    if (!*more) return {};
+    if (!more || !*more) {
+      sqlite3_reset(stmt_);
+      if (!more) return std::unexpected(more.error());
+      return {};
+    }
   }
 }
 
@@ -82,6 +91,11 @@ std::optional<bool> Statement::opt_bool(int col) const {
 std::optional<double> Statement::opt_double(int col) const {
   if (is_null(col)) return std::nullopt;
   return sqlite3_column_double(stmt_, col);
+}
+
+std::optional<std::int64_t> Statement::opt_int64(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return sqlite3_column_int64(stmt_, col);
 }
 
 StoreResult<std::unique_ptr<Connection>> Connection::open(const std::string& path) {

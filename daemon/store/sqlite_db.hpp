@@ -52,11 +52,12 @@ class Statement {
   Statement& bind(int index, const std::optional<std::string>& value);
   Statement& bind(int index, const std::optional<bool>& value);
   Statement& bind(int index, const std::optional<double>& value);
+  Statement& bind(int index, const std::optional<std::int64_t>& value);
   Statement& bind_null(int index);
 
   // Runs one step: true when a row is ready, false when done. Errors become StoreError.
   StoreResult<bool> step();
-  // Runs to completion (for statements that return no rows).
+  // Runs to completion (for statements that return no rows), then resets, bindings kept.
   StoreResult<void> run();
 
   [[nodiscard]] bool is_null(int col) const {
@@ -67,6 +68,7 @@ class Statement {
   [[nodiscard]] std::optional<std::string> opt_text(int col) const;
   [[nodiscard]] std::optional<bool> opt_bool(int col) const;
   [[nodiscard]] std::optional<double> opt_double(int col) const;
+  [[nodiscard]] std::optional<std::int64_t> opt_int64(int col) const;
 
  private:
   sqlite3* db_;
@@ -89,6 +91,20 @@ auto collect_rows(Statement& st, Read&& read)
     out.push_back(read(st));
   }
   st.reset();
+  return out;
+}
+
+// The first row of `st` (nullopt when it has none), then resets it like collect_rows. For
+// lookups by a unique key: a statement left on a row would keep the connection's read snapshot
+// open, so it would not see what other connections commit and could not begin writing.
+template <class Read>
+auto first_row(Statement& st, Read&& read)
+    -> StoreResult<std::optional<std::invoke_result_t<Read&, Statement&>>> {
+  std::optional<std::invoke_result_t<Read&, Statement&>> out;
+  auto row = st.step();
+  if (row && *row) out = read(st);
+  st.reset();
+  if (!row) return std::unexpected(row.error());
   return out;
 }
 

@@ -52,10 +52,12 @@ constexpr std::array kBoolColumns{
     BoolColumn{"ehcp", &PupilRecord::ehcp, &PupilView::ehcp},
     BoolColumn{"looked_after", &PupilRecord::looked_after, &PupilView::looked_after},
     BoolColumn{"eal", &PupilRecord::eal, &PupilView::eal},
+    BoolColumn{"young_carer", &PupilRecord::young_carer, &PupilView::young_carer},
 };
+constexpr const char* kExclusionsColumn = "exclusions";
 constexpr const char* kAttendanceColumn = "attendance_pct";
 
-// Column list in table order: text columns, bool columns, attendance.
+// Column list in select order: text columns, bool columns, exclusions, attendance.
 std::string column_list(std::string_view prefix) {
   std::string out;
   auto add = [&](const char* name) {
@@ -67,6 +69,7 @@ std::string column_list(std::string_view prefix) {
     add(c.name);
   for (const auto& c : kBoolColumns)
     add(c.name);
+  add(kExclusionsColumn);
   add(kAttendanceColumn);
   return out;
 }
@@ -77,6 +80,7 @@ int bind_fields(Statement& st, int index, const PupilRecord& r) {
     st.bind(index++, r.*(c.record));
   for (const auto& c : kBoolColumns)
     st.bind(index++, r.*(c.record));
+  st.bind(index++, r.exclusions);
   st.bind(index++, r.attendance_pct);
   return index;
 }
@@ -87,6 +91,7 @@ void read_fields(const Statement& st, int col, PupilView& v) {
     v.*(c.view) = st.opt_text(col++);
   for (const auto& c : kBoolColumns)
     v.*(c.view) = st.opt_bool(col++);
+  v.exclusions = st.opt_int64(col++);
   v.attendance_pct = st.opt_double(col);
 }
 
@@ -98,6 +103,7 @@ bool differs(const PupilRecord& r, const PupilView& v) {
   for (const auto& c : kBoolColumns) {
     if ((r.*(c.record)).has_value() && r.*(c.record) != v.*(c.view)) return true;
   }
+  if (r.exclusions.has_value() && r.exclusions != v.exclusions) return true;
   return r.attendance_pct.has_value() && r.attendance_pct != v.attendance_pct;
 }
 
@@ -105,7 +111,7 @@ const std::string& insert_pupil_sql() {
   static const std::string sql = [] {
     std::string cols = column_list("");
     std::string marks = "?, ?";
-    for (std::size_t i = 0; i < kTextColumns.size() + kBoolColumns.size() + 1; ++i)
+    for (std::size_t i = 0; i < kTextColumns.size() + kBoolColumns.size() + 2; ++i)
       marks += ", ?";
     return "INSERT INTO pupil (school_id, upn, " + cols + ") VALUES (" + marks + ")";
   }();
@@ -127,6 +133,7 @@ const std::string& update_pupil_sql() {
       add(c.name);
     for (const auto& c : kBoolColumns)
       add(c.name);
+    add(kExclusionsColumn);
     add(kAttendanceColumn);
     // Parameters: ?1 pupil id, ?2 upn, then the fields in order from ?3.
     std::string out = "UPDATE pupil SET " + sets +
@@ -156,7 +163,7 @@ const std::string& select_pupil_sql() {
 }
 constexpr int kFirstFieldColumn = 4;
 constexpr int kTutorGroupColumn =
-    kFirstFieldColumn + static_cast<int>(kTextColumns.size() + kBoolColumns.size()) + 1;
+    kFirstFieldColumn + static_cast<int>(kTextColumns.size() + kBoolColumns.size()) + 2;
 
 PupilView read_pupil(const Statement& st) {
   PupilView v;
@@ -189,7 +196,13 @@ StoreResult<SchoolId> SqliteTransaction::upsert_school(const SchoolRecord& schoo
   CAREERLINK_TRY(find);
   Statement& st = **find;
   st.bind(1, school.laestab).bind(2, school.urn);
-  auto row = st.step();
+  struct Found {
+    SchoolId id;
+    std::optional<std::string> urn, name;
+  };
+  auto row = sqlite::first_row(st, [](Statement& s) {
+    return Found{s.int64(0), s.opt_text(1), s.opt_text(2)};
+  });
   CAREERLINK_TRY(row);
   if (!*row) {
     auto ins = db_.prepare("INSERT INTO school (laestab, urn, name) VALUES (?1, ?2, ?3)");
@@ -198,9 +211,9 @@ StoreResult<SchoolId> SqliteTransaction::upsert_school(const SchoolRecord& schoo
     if (outcome) *outcome = UpsertOutcome::inserted;
     return db_.last_insert_id();
   }
-  const SchoolId id = st.int64(0);
-  const bool changed = (school.urn && school.urn != st.opt_text(1)) ||
-                       (school.name && school.name != st.opt_text(2));
+  const SchoolId id = (*row)->id;
+  const bool changed =
+      (school.urn && school.urn != (*row)->urn) || (school.name && school.name != (*row)->name);
   if (changed) {
     auto upd = db_.prepare(
         "UPDATE school SET laestab = ?2, urn = COALESCE(?3, urn), name = COALESCE(?4, name),"
@@ -218,10 +231,7 @@ StoreResult<std::optional<std::int64_t>> SqliteTransaction::pupil_by_upn(SchoolI
   auto st = db_.prepare("SELECT id FROM pupil WHERE school_id = ?1 AND upn = ?2");
   CAREERLINK_TRY(st);
   (*st)->bind(1, school).bind(2, upn);
-  auto row = (*st)->step();
-  CAREERLINK_TRY(row);
-  if (!*row) return std::optional<std::int64_t>{};
-  return std::optional<std::int64_t>{(*st)->int64(0)};
+  return sqlite::first_row(**st, [](Statement& s) { return s.int64(0); });
 }
 
 StoreResult<std::optional<std::int64_t>> SqliteTransaction::match_pupil(
@@ -232,9 +242,9 @@ StoreResult<std::optional<std::int64_t>> SqliteTransaction::match_pupil(
         " WHERE p.school_id = ?1 AND i.kind = 'source' AND i.source = ?2 AND i.value = ?3");
     CAREERLINK_TRY(st);
     (*st)->bind(1, school).bind(2, source_system).bind(3, *r.source_id);
-    auto row = (*st)->step();
+    auto row = sqlite::first_row(**st, [](Statement& s) { return s.int64(0); });
     CAREERLINK_TRY(row);
-    if (*row) return std::optional<std::int64_t>{(*st)->int64(0)};
+    if (*row) return row;
   }
   auto by_upn = pupil_by_upn(school, r.upn);
   CAREERLINK_TRY(by_upn);
@@ -310,10 +320,10 @@ StoreResult<std::int64_t> SqliteTransaction::ensure_group(SchoolId school, std::
       db_.prepare("SELECT id FROM pupil_group WHERE school_id = ?1 AND kind = ?2 AND name = ?3");
   CAREERLINK_TRY(sel);
   (*sel)->bind(1, school).bind(2, kind).bind(3, name);
-  auto row = (*sel)->step();
+  auto row = sqlite::first_row(**sel, [](Statement& s) { return s.int64(0); });
   CAREERLINK_TRY(row);
   if (!*row) return std::unexpected(StoreError{"group vanished while being created"});
-  return (*sel)->int64(0);
+  return **row;
 }
 
 StoreResult<bool> SqliteTransaction::set_tutor_group(SchoolId school, std::int64_t pupil,
@@ -361,10 +371,10 @@ StoreResult<UpsertOutcome> SqliteTransaction::upsert_pupil(SchoolId school,
     auto st = db_.prepare(by_id.c_str());
     CAREERLINK_TRY(st);
     (*st)->bind(1, id);
-    auto row = (*st)->step();
+    auto row = sqlite::first_row(**st, read_pupil);
     CAREERLINK_TRY(row);
     if (!*row) return std::unexpected(StoreError{"pupil row vanished during upsert"});
-    const PupilView current = read_pupil(**st);
+    const PupilView current = std::move(**row);
     if (current.upn != r.upn) {
       auto other = pupil_by_upn(school, r.upn);
       CAREERLINK_TRY(other);
@@ -404,7 +414,13 @@ StoreResult<UpsertOutcome> SqliteTransaction::upsert_staff_group(SchoolId school
       "?2");
   CAREERLINK_TRY(find);
   (*find)->bind(1, school).bind(2, row.email);
-  auto found = (*find)->step();
+  struct Stored {
+    std::int64_t id;
+    std::optional<std::string> title, forename, surname, source_id;
+  };
+  auto found = sqlite::first_row(**find, [](Statement& s) {
+    return Stored{s.int64(0), s.opt_text(1), s.opt_text(2), s.opt_text(3), s.opt_text(4)};
+  });
   CAREERLINK_TRY(found);
   std::int64_t staff_id = 0;
   if (!*found) {
@@ -423,14 +439,14 @@ StoreResult<UpsertOutcome> SqliteTransaction::upsert_staff_group(SchoolId school
     staff_id = db_.last_insert_id();
     outcome = UpsertOutcome::inserted;
   } else {
-    Statement& st = **find;
-    staff_id = st.int64(0);
+    const Stored& st = **found;
+    staff_id = st.id;
     auto differs_from = [](const std::optional<std::string>& given,
                            const std::optional<std::string>& stored) {
       return given && given != stored;
     };
-    if (differs_from(row.title, st.opt_text(1)) || differs_from(row.forename, st.opt_text(2)) ||
-        differs_from(row.surname, st.opt_text(3)) || differs_from(row.source_id, st.opt_text(4))) {
+    if (differs_from(row.title, st.title) || differs_from(row.forename, st.forename) ||
+        differs_from(row.surname, st.surname) || differs_from(row.source_id, st.source_id)) {
       auto upd = db_.prepare(
           "UPDATE staff SET title = COALESCE(?2, title), forename = COALESCE(?3, forename),"
           " surname = COALESCE(?4, surname), source_id = COALESCE(?5, source_id),"
@@ -489,11 +505,9 @@ StoreResult<std::optional<SchoolInfo>> SqliteStore::find_school(std::string_view
       "SELECT id, laestab, urn, name FROM school WHERE laestab = ?1 OR urn = ?1 LIMIT 1");
   CAREERLINK_TRY(st);
   (*st)->bind(1, urn_or_laestab);
-  auto row = (*st)->step();
-  CAREERLINK_TRY(row);
-  if (!*row) return std::optional<SchoolInfo>{};
-  return std::optional<SchoolInfo>{
-      SchoolInfo{(*st)->int64(0), (*st)->text(1), (*st)->opt_text(2), (*st)->opt_text(3)}};
+  return sqlite::first_row(**st, [](Statement& s) {
+    return SchoolInfo{s.int64(0), s.text(1), s.opt_text(2), s.opt_text(3)};
+  });
 }
 
 StoreResult<void> SqliteStore::load_former_upns(PupilView& view) {
@@ -540,10 +554,23 @@ StoreResult<std::optional<PupilView>> SqliteStore::find_pupil(std::string_view u
   auto st = db_->prepare(sql.c_str());
   CAREERLINK_TRY(st);
   (*st)->bind(1, upn);
-  auto row = (*st)->step();
-  CAREERLINK_TRY(row);
-  if (!*row) return std::optional<PupilView>{};
-  PupilView v = read_pupil(**st);
+  auto rows = collect_rows(**st, read_pupil);
+  CAREERLINK_TRY(rows);
+  if (rows->empty()) return std::optional<PupilView>{};
+  PupilView v = std::move(rows->front());
+  CAREERLINK_TRY(load_former_upns(v));
+  return std::optional<PupilView>{std::move(v)};
+}
+
+StoreResult<std::optional<PupilView>> SqliteStore::pupil_by_id(std::int64_t pupil) {
+  static const std::string sql = select_pupil_sql() + " WHERE p.id = ?1";
+  auto st = db_->prepare(sql.c_str());
+  CAREERLINK_TRY(st);
+  (*st)->bind(1, pupil);
+  auto rows = collect_rows(**st, read_pupil);
+  CAREERLINK_TRY(rows);
+  if (rows->empty()) return std::optional<PupilView>{};
+  PupilView v = std::move(rows->front());
   CAREERLINK_TRY(load_former_upns(v));
   return std::optional<PupilView>{std::move(v)};
 }

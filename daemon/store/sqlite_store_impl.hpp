@@ -63,7 +63,32 @@ class SqliteStore final : public Store {
                                    std::string_view message) override;
   StoreResult<std::vector<JobRun>> last_job_runs() override;
 
+  // Guidance records: sqlite_guidance.cpp; pupil_by_id: sqlite_store.cpp.
+  StoreResult<std::optional<rules::PupilFacts>> pupil_facts(std::int64_t pupil) override;
+  StoreResult<std::optional<bool>> staff_consent(std::int64_t pupil) override;
+  StoreResult<std::optional<StoredInterview>> find_interview(std::string_view provider,
+                                                             std::string_view external_id) override;
+  StoreResult<std::vector<StoredInterview>> pupil_interviews(std::int64_t pupil) override;
+  StoreResult<std::vector<StoredPlanVersion>> plan_history(std::int64_t interview) override;
+  StoreResult<std::vector<StoredDestination>> pupil_destinations(std::int64_t pupil) override;
+  StoreResult<std::vector<std::int64_t>> pupil_ids(std::optional<SchoolId> school) override;
+  StoreResult<std::optional<PupilView>> pupil_by_id(std::int64_t pupil) override;
+
+  // Intake API keys: sqlite_api_keys.cpp.
+  StoreResult<std::int64_t> create_api_key(std::string_view name, std::string_view prefix,
+                                           std::string_view sha256_hex,
+                                           std::span<const std::string> school_urns,
+                                           std::string_view created_by, TimePoint now) override;
+  StoreResult<std::optional<ApiKeyInfo>> find_api_key(std::string_view sha256_hex) override;
+  StoreResult<std::vector<ApiKeyInfo>> list_api_keys() override;
+  StoreResult<bool> revoke_api_key(std::string_view id_or_prefix, TimePoint now) override;
+
+  // Follow-up flags: sqlite_flags.cpp.
+  StoreResult<std::vector<FlagRow>> list_flags(const FlagFilter& filter) override;
+
   Connection& db() { return *db_; }
+
+  StoreResult<void> load_key_schools(ApiKeyInfo& key);
 
   // Fills former_upns of each view: every UPN the pupil has had or was said to have had.
   StoreResult<void> load_former_upns(PupilView& view);
@@ -91,6 +116,27 @@ class SqliteTransaction final : public StoreTransaction {
   // Outbox: sqlite_outbox.cpp.
   StoreResult<bool> enqueue(const OutboxDraft& message) override;
 
+  // Guidance records: sqlite_guidance.cpp.
+  StoreResult<std::optional<PupilMatch>> match_guidance_pupil(
+      SchoolId school, const guidance::PupilRef& pupil) override;
+  StoreResult<InterviewWrite> put_interview(SchoolId school, std::int64_t pupil,
+                                            std::string_view provider,
+                                            const guidance::Interview& interview,
+                                            std::string_view body, TimePoint now) override;
+  StoreResult<std::optional<bool>> staff_consent(std::int64_t pupil) override;
+  StoreResult<std::pair<std::int64_t, bool>> add_destination(
+      SchoolId school, std::int64_t pupil, std::string_view source,
+      const guidance::Destination& destination, TimePoint now) override;
+
+  // Follow-up flags: sqlite_flags.cpp.
+  StoreResult<std::optional<rules::PupilFacts>> pupil_facts(std::int64_t pupil) override;
+  StoreResult<std::vector<StoredFlag>> open_flags(std::int64_t pupil) override;
+  StoreResult<std::int64_t> raise_flag(std::int64_t pupil, const rules::Flag& flag, bool shared,
+                                       TimePoint now) override;
+  StoreResult<void> update_flag(std::int64_t flag, const rules::Flag& now_is, bool shared) override;
+  StoreResult<void> clear_flag(std::int64_t flag, TimePoint now) override;
+  StoreResult<std::vector<std::int64_t>> take_rules_pending(std::size_t max) override;
+
   StoreResult<void> commit() override {
     CAREERLINK_TRY(db_.exec("COMMIT"));
     done_ = true;
@@ -112,6 +158,8 @@ class SqliteTransaction final : public StoreTransaction {
   StoreResult<std::int64_t> ensure_group(SchoolId school, std::string_view kind,
                                          std::string_view name);
   StoreResult<bool> set_tutor_group(SchoolId school, std::int64_t pupil, std::string_view name);
+  static void bind_interview(Statement& st, SchoolId school, std::int64_t pupil,
+                             const guidance::Interview& interview, std::string_view body);
 
   Connection& db_;
   bool done_ = false;

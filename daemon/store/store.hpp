@@ -14,6 +14,8 @@
 #include <vector>
 
 #include "daemon/domain/records.hpp"
+#include "daemon/guidance/guidance.hpp"
+#include "daemon/rules/rules.hpp"
 
 namespace careerlink {
 
@@ -54,6 +56,8 @@ struct PupilView {
   std::optional<std::string> sen;
   std::optional<bool> ehcp, looked_after, eal;
   std::optional<double> attendance_pct;
+  std::optional<std::int64_t> exclusions;
+  std::optional<bool> young_carer;
   std::optional<std::string> tutor_group;
   bool on_roll = true;
 };
@@ -152,6 +156,95 @@ struct AuditFilter {
   std::size_t limit = 200;
 };
 
+// --- Guidance records (sqlite_guidance.cpp) ---
+
+// A pupil a guidance record names, found by UPN (current or former) or by a source system's id.
+struct PupilMatch {
+  std::int64_t id = 0;
+  std::string upn;
+};
+
+// What storing an interview did. A changed plan makes a new version; the old ones are kept.
+struct InterviewWrite {
+  std::int64_t id = 0;
+  UpsertOutcome outcome = UpsertOutcome::unchanged;
+  int plan_version = 0;  // the current plan version after the write; 0 = no plan
+  bool plan_changed = false;
+  std::int64_t previous_pupil = 0;  // when replacing: the pupil it named before (may differ)
+};
+
+struct StoredInterview {
+  std::int64_t id = 0;
+  std::int64_t pupil_id = 0;
+  std::string provider;  // the organisation that sent it
+  std::string external_id;
+  std::string school_urn;
+  std::string upn;
+  std::string body;  // canonical JSON as last accepted
+  int plan_version = 0;
+  std::string date;
+  bool share_with_staff = false;
+  bool share_with_trackers = false;
+  TimePoint created_at{};
+  TimePoint updated_at{};
+};
+
+struct StoredPlanVersion {
+  std::int64_t interview_id = 0;
+  int version = 0;
+  guidance::ActionPlan plan;
+  TimePoint recorded_at{};
+  std::string recorded_by;
+};
+
+struct StoredDestination {
+  std::int64_t id = 0;
+  std::string source;  // who sent it
+  guidance::Destination destination;
+  TimePoint received_at{};
+};
+
+// --- Intake API keys (sqlite_api_keys.cpp): only a hash of each key is stored ---
+struct ApiKeyInfo {
+  std::int64_t id = 0;
+  std::string name;    // the provider organisation
+  std::string prefix;  // the key's first characters, to tell keys apart in lists
+  std::vector<std::string> school_urns;
+  TimePoint created_at{};
+  std::string created_by;
+  std::optional<TimePoint> revoked_at;
+};
+
+// --- Follow-up flags (sqlite_flags.cpp) ---
+struct StoredFlag {
+  std::int64_t id = 0;
+  std::int64_t pupil_id = 0;
+  std::string kind;
+  rules::Rag rag = rules::Rag::amber;
+  std::string reason;
+  TimePoint raised_at{};
+  std::optional<TimePoint> cleared_at;
+  bool shared = true;  // false: plan-derived and the pupil has not agreed to share with staff
+};
+
+struct FlagFilter {
+  std::optional<SchoolId> school;
+  std::optional<std::string> nc_year;
+  std::optional<std::string> group;
+  std::optional<rules::Rag> rag;
+  bool open_only = true;
+  std::optional<std::int64_t> pupil_id;
+};
+
+// A flag with the pupil it belongs to, for lists.
+struct FlagRow {
+  StoredFlag flag;
+  std::string school_urn;
+  std::string upn;
+  std::optional<std::string> nc_year;
+  std::optional<std::string> tutor_group;
+};
+
 // One unit of work. Destroying it without commit() rolls everything back, so a file that
 // fails half-way leaves no trace.
 class StoreTransaction {
@@ -174,6 +267,36 @@ class StoreTransaction {
   // Enqueues a message in this transaction. False when a message with the same idempotency key
   // already exists (then nothing is added: enqueueing is idempotent).
   virtual StoreResult<bool> enqueue(const OutboxDraft& message) = 0;
+
+  // Guidance records. A pupil is never created here: an unknown pupil is nullopt.
+  virtual StoreResult<std::optional<PupilMatch>> match_guidance_pupil(
+      SchoolId school, const guidance::PupilRef& pupil) = 0;
+  // Creates or replaces the interview `provider` knows as interview.external_id. `body` is its
+  // canonical JSON: the same body again changes nothing. A plan that differs from the current
+  // version becomes a new version.
+  virtual StoreResult<InterviewWrite> put_interview(SchoolId school, std::int64_t pupil,
+                                                    std::string_view provider,
+                                                    const guidance::Interview& interview,
+                                                    std::string_view body, TimePoint now) = 0;
+  // Whether the pupil's latest interview (by date, then as received) says the plan may be
+  // shared with staff; nullopt when the pupil has had no interview.
+  virtual StoreResult<std::optional<bool>> staff_consent(std::int64_t pupil) = 0;
+  // Adds a destination; the same destination from the same source again is not added twice.
+  virtual StoreResult<std::pair<std::int64_t, bool>> add_destination(
+      SchoolId school, std::int64_t pupil, std::string_view source,
+      const guidance::Destination& destination, TimePoint now) = 0;
+
+  // Follow-up flags: what the rules look at, and the open flags, for one pupil.
+  virtual StoreResult<std::optional<rules::PupilFacts>> pupil_facts(std::int64_t pupil) = 0;
+  virtual StoreResult<std::vector<StoredFlag>> open_flags(std::int64_t pupil) = 0;
+  virtual StoreResult<std::int64_t> raise_flag(std::int64_t pupil, const rules::Flag& flag,
+                                               bool shared, TimePoint now) = 0;
+  virtual StoreResult<void> update_flag(std::int64_t flag, const rules::Flag& now_is,
+                                        bool shared) = 0;
+  virtual StoreResult<void> clear_flag(std::int64_t flag, TimePoint now) = 0;
+  // Pupils whose rule inputs changed since their flags were last worked out (an import changed
+  // their attendance, year, ...): up to `max` of them, taken off the list.
+  virtual StoreResult<std::vector<std::int64_t>> take_rules_pending(std::size_t max) = 0;
 
   virtual StoreResult<void> commit() = 0;
 };
@@ -235,6 +358,32 @@ class Store {
                                            std::string_view result, std::string_view message) = 0;
   // The latest run of each job that has run at all.
   virtual StoreResult<std::vector<JobRun>> last_job_runs() = 0;
+
+  // Guidance records.
+  virtual StoreResult<std::optional<rules::PupilFacts>> pupil_facts(std::int64_t pupil) = 0;
+  virtual StoreResult<std::optional<bool>> staff_consent(std::int64_t pupil) = 0;
+  virtual StoreResult<std::optional<StoredInterview>> find_interview(
+      std::string_view provider, std::string_view external_id) = 0;
+  virtual StoreResult<std::vector<StoredInterview>> pupil_interviews(std::int64_t pupil) = 0;
+  // Every version of the plans of one interview, oldest first.
+  virtual StoreResult<std::vector<StoredPlanVersion>> plan_history(std::int64_t interview) = 0;
+  virtual StoreResult<std::vector<StoredDestination>> pupil_destinations(std::int64_t pupil) = 0;
+  // Every pupil on the store, or of one school, by id: the full rules run's work list.
+  virtual StoreResult<std::vector<std::int64_t>> pupil_ids(std::optional<SchoolId> school) = 0;
+  virtual StoreResult<std::optional<PupilView>> pupil_by_id(std::int64_t pupil) = 0;
+
+  // Intake API keys.
+  virtual StoreResult<std::int64_t> create_api_key(std::string_view name, std::string_view prefix,
+                                                   std::string_view sha256_hex,
+                                                   std::span<const std::string> school_urns,
+                                                   std::string_view created_by, TimePoint now) = 0;
+  // The key with this hash, revoked or not (the caller tells 401 for revoked).
+  virtual StoreResult<std::optional<ApiKeyInfo>> find_api_key(std::string_view sha256_hex) = 0;
+  virtual StoreResult<std::vector<ApiKeyInfo>> list_api_keys() = 0;
+  // By id or prefix. False when no live key matches.
+  virtual StoreResult<bool> revoke_api_key(std::string_view id_or_prefix, TimePoint now) = 0;
+
+  virtual StoreResult<std::vector<FlagRow>> list_flags(const FlagFilter& filter) = 0;
 
   // The migration number the database is at.
   virtual int schema_version() const = 0;

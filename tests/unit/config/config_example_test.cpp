@@ -38,17 +38,25 @@ std::string uncommented(const std::string& text) {
   return out;
 }
 
-// Key path ("log.level", "school[].urn") -> the value text written for it.
+// Key path ("log.level", "school[].urn", "school[].rules.no_interview_by") -> the value text
+// written for it.
 std::map<std::string, std::string> keys_in(const std::string& toml) {
   static const std::regex header{R"(^\[\[?([A-Za-z0-9_.]+)\]\]?\s*$)"};
   static const std::regex assignment{R"(^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$)"};
   std::map<std::string, std::string> keys;
+  std::set<std::string> arrays;  // [[name]] seen: a later [name.sub] is a table in its element
   std::string prefix;
   std::istringstream in(toml);
   for (std::string line; std::getline(in, line);) {
     std::smatch m;
     if (std::regex_match(line, m, header)) {
-      prefix = m[1].str() + (line.starts_with("[[") ? "[]." : ".");
+      std::string name = m[1].str();
+      const bool array = line.starts_with("[[");
+      if (array) arrays.insert(name);
+      for (const std::string& parent : arrays) {
+        if (name.starts_with(parent + ".")) name.insert(parent.size(), "[]");
+      }
+      prefix = name + (array ? "[]." : ".");
     } else if (std::regex_match(line, m, assignment)) {
       keys[prefix + m[1].str()] = m[2].str();
     }
@@ -99,6 +107,29 @@ TEST(ConfigExample, UncommentedIsValidAndMatchesTheDefaults) {
   EXPECT_EQ(config->schools[0].laestab, "8201234");
   EXPECT_EQ(config->schools[0].name, "Riverside Academy");
   EXPECT_EQ(config->schools[0].timezone, "Europe/London");
+  EXPECT_EQ(config->schools[0].trackers_lawful_basis, "consent");
+  // [school.rules] shows every rule at its default.
+  const RulesConfig rules;
+  const RulesConfig& shown = config->schools[0].rules;
+  EXPECT_EQ(shown.no_interview_by, rules.no_interview_by);
+  EXPECT_EQ(shown.no_interview_warn_days, rules.no_interview_warn_days);
+  EXPECT_EQ(shown.no_second_interview_by, rules.no_second_interview_by);
+  EXPECT_EQ(shown.no_intended_destination_by, rules.no_intended_destination_by);
+  EXPECT_EQ(shown.overdue_red_days, rules.overdue_red_days);
+  EXPECT_EQ(shown.review_red_days, rules.review_red_days);
+  EXPECT_EQ(shown.roni_min_year, rules.roni_min_year);
+  EXPECT_EQ(shown.roni_max_year, rules.roni_max_year);
+  EXPECT_DOUBLE_EQ(shown.attendance_threshold, rules.attendance_threshold);
+  EXPECT_EQ(shown.weight_attendance, rules.weight_attendance);
+  EXPECT_EQ(shown.weight_exclusions, rules.weight_exclusions);
+  EXPECT_EQ(shown.weight_sen_support, rules.weight_sen_support);
+  EXPECT_EQ(shown.weight_ehcp, rules.weight_ehcp);
+  EXPECT_EQ(shown.weight_looked_after, rules.weight_looked_after);
+  EXPECT_EQ(shown.weight_fsm, rules.weight_fsm);
+  EXPECT_EQ(shown.weight_eal, rules.weight_eal);
+  EXPECT_EQ(shown.weight_young_carer, rules.weight_young_carer);
+  EXPECT_EQ(shown.neet_risk_amber, rules.neet_risk_amber);
+  EXPECT_EQ(shown.neet_risk_red, rules.neet_risk_red);
 }
 
 TEST(ConfigExample, DocumentsEveryKeyWithItsDefault) {

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "daemon/http/client/http_client.hpp"
+#include "tests/unit/support/test_service.hpp"
 #include "tests/unit/support/test_support.hpp"
 
 namespace careerlink {
@@ -23,74 +24,13 @@ using test::read_file;
 using test::TempDir;
 using test::write_file;
 
-// A port nothing listens on right now (bind to 0, read it back, close).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return 0;  // no port to offer: the test then fails to start the service, visibly
-  }
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
+using test::free_port;
 
 // The service as a child process with its console log in a file.
-class Service {
+class Service : public test::ServiceProcess {
  public:
-  Service(const TempDir& dir, const std::filesystem::path& config) : log_(dir / "serve.log") {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const int out = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(out, 1);
-      ::dup2(out, 2);
-      const std::string data = (dir / "data").string();
-      const std::string cfg = config.string();
-      ::execl(CAREERLINK_BINARY, CAREERLINK_BINARY, "--config", cfg.c_str(), "--data-dir",
-              data.c_str(), "serve", static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-  }
-  Service(const Service&) = delete;
-  Service& operator=(const Service&) = delete;
-  ~Service() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  // Waits (bounded) for a line containing `text` in the log; true when it appeared.
-  bool wait_for_log(const std::string& text, int tries = 600) const {
-    for (int i = 0; i < tries; ++i) {
-      if (read_file(log_).find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-  void signal(int sig) const { ::kill(pid_, sig); }
-  // Waits (bounded) for the process to exit; its exit status, or -1 if it did not.
-  int wait_exit(int tries = 600) {
-    for (int i = 0; i < tries; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        exited_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return -1;
-  }
-  [[nodiscard]] std::string log() const { return read_file(log_); }
-
- private:
-  std::filesystem::path log_;
-  pid_t pid_ = -1;
-  bool exited_ = false;
+  Service(const TempDir& dir, const std::filesystem::path& config)
+      : ServiceProcess(config, dir / "data", dir / "serve.log") {}
 };
 
 std::expected<http::HttpResponse, http::HttpError> get(int port, const std::string& path) {
