@@ -39,6 +39,8 @@ constexpr std::array kPupilFields{
     FieldSpec{"looked_after", CsvField::looked_after, false},
     FieldSpec{"eal", CsvField::eal, false},
     FieldSpec{"attendance_pct", CsvField::attendance_pct, false},
+    FieldSpec{"exclusions", CsvField::exclusions, false},
+    FieldSpec{"young_carer", CsvField::young_carer, false},
     FieldSpec{"tutor_group", CsvField::tutor_group, false},
 };
 

@@ -42,6 +42,8 @@ enum class CsvField {
   looked_after,
   eal,
   attendance_pct,
+  exclusions,
+  young_carer,
   tutor_group,
   // staff_groups (source_id, surname and forename are shared with pupils)
   email,

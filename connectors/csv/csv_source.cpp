@@ -254,6 +254,12 @@ void Reader::fill(PupilRecord& p, const CsvColumn& column, std::string_view cell
     case CsvField::attendance_pct:
       set(p.attendance_pct, csv::convert_percent(cell), header, problems);
       break;
+    case CsvField::exclusions:
+      set(p.exclusions, csv::convert_count(cell), header, problems);
+      break;
+    case CsvField::young_carer:
+      set(p.young_carer, csv::convert_bool(cell), header, problems);
+      break;
     case CsvField::tutor_group:
       p.tutor_group = std::string(cell);
       break;

@@ -178,6 +178,16 @@ std::expected<double, std::string> convert_percent(std::string_view cell) {
   return value;
 }
 
+std::expected<std::int64_t, std::string> convert_count(std::string_view cell) {
+  const std::string_view v = trim(cell);
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), value);
+  if (v.empty() || ec != std::errc{} || end != v.data() + v.size() || value < 0 || value > 100000) {
+    return std::unexpected(shown(cell) + " is not a whole number from 0 up");
+  }
+  return value;
+}
+
 std::expected<std::string, std::string> convert_group_kind(std::string_view cell) {
   const std::string v = folded(cell);
   if (one_of(v,

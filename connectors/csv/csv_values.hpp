@@ -3,6 +3,7 @@
 // Cells arrive trimmed and non-empty: an empty cell means "not given" and is never converted.
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <string>
 #include <string_view>
@@ -37,6 +38,8 @@ std::expected<std::string, std::string> convert_nc_year(std::string_view cell);
 std::expected<std::string, std::string> convert_sen(std::string_view cell);
 // 0..100, with or without a "%" sign.
 std::expected<double, std::string> convert_percent(std::string_view cell);
+// A whole number from 0 to 100000 (a count of exclusions, ...).
+std::expected<std::int64_t, std::string> convert_count(std::string_view cell);
 // "tutor" | "year" | "class" from those words and "Tutor group", "Reg group", "Form",
 // "Year group", "Teaching group".
 std::expected<std::string, std::string> convert_group_kind(std::string_view cell);

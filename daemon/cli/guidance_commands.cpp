@@ -153,6 +153,8 @@ int list_flags(Context& context, const FlagListArgs& args) {
   filter.open_only = !args.all;
   auto rows = store->list_flags(filter);
   if (!rows) return store_failure(rows.error());
+  audit(*store, "flags.list", "school:" + args.school.value_or("*"),
+        std::to_string(rows->size()) + " flags shown");
   if (args.format == "json") {
     auto out = nlohmann::ordered_json::array();
     for (const auto& r : *rows) {

@@ -8,6 +8,8 @@
 #include "daemon/cli/cli_context.hpp"
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/exit_codes.hpp"
+#include "daemon/cli/guidance_output.hpp"
+#include "daemon/cli/operator_identity.hpp"
 #include "daemon/cli/pupil_output.hpp"
 #include "daemon/domain/upn.hpp"
 
@@ -63,10 +65,20 @@ int show_pupil(Context& context, const ShowArgs& args) {
     std::cerr << '\n';
     return exit_code::failure;
   }
+  auto guidance = load_guidance(*store, (*pupil)->id);
+  if (!guidance) return store_failure(guidance.error());
+  // A view of a child's record: audited like every other.
+  auto audited = store->record_audit(AuditEvent{0, std::chrono::system_clock::now(),
+                                                operator_actor(), "pupil.view",
+                                                "pupil:" + (*pupil)->upn, operator_origin(), ""});
+  if (!audited) return store_failure(audited.error());
   if (args.format == "json") {
-    std::cout << pupil_json(**pupil).dump(2) << '\n';
+    auto j = pupil_json(**pupil);
+    j["guidance"] = guidance_json(*guidance);
+    std::cout << j.dump(2) << '\n';
   } else {
     print_pupil_detail(std::cout, **pupil);
+    print_guidance(std::cout, *guidance);
   }
   return exit_code::ok;
 }

@@ -91,6 +91,8 @@ nlohmann::ordered_json pupil_json(const PupilView& p) {
   j["looked_after"] = or_null(p.looked_after);
   j["eal"] = or_null(p.eal);
   j["attendance_pct"] = or_null(p.attendance_pct);
+  j["exclusions"] = or_null(p.exclusions);
+  j["young_carer"] = or_null(p.young_carer);
   j["tutor_group"] = or_null(p.tutor_group);
   j["enrol_status"] = or_null(p.enrol_status);
   j["on_roll_date"] = or_null(p.on_roll_date);
@@ -163,6 +165,8 @@ void print_pupil_detail(std::ostream& out, const PupilView& p) {
   line("Looked after", yes_no(p.looked_after));
   line("EAL", yes_no(p.eal));
   line("Attendance %", percent(p.attendance_pct));
+  line("Exclusions", p.exclusions ? std::to_string(*p.exclusions) : "");
+  line("Young carer", yes_no(p.young_carer));
 }
 
 }  // namespace careerlink::cli

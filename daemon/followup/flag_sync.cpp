@@ -1,6 +1,8 @@
 #include "daemon/followup/flag_sync.hpp"
 
+#include <date/tz.h>
 #include <algorithm>
+
 #include <map>
 
 #include "daemon/followup/writeback_events.hpp"
@@ -43,9 +45,23 @@ SyncContext sync_context(const Config& config, std::span<const std::string> sink
   SyncContext c;
   c.config = &config;
   c.sinks = sinks;
-  c.as_of = std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(now)};
+  c.as_of = local_date(config, now);
   c.now = now;
   return c;
+}
+
+std::chrono::year_month_day local_date(const Config& config, TimePoint now) {
+  // Dates are the school's: 00:30 on 1 April in London is still 31 March in UTC.
+  const std::string zone =
+      config.schools.empty() ? "Europe/London" : config.schools.front().timezone;
+  try {
+    const auto local = date::make_zoned(zone, std::chrono::floor<std::chrono::seconds>(now));
+    const auto days = date::floor<date::days>(local.get_local_time());
+    return std::chrono::year_month_day{
+        std::chrono::sys_days{std::chrono::days{days.time_since_epoch().count()}}};
+  } catch (const std::exception&) {  // no tz database: the UTC date is at most a day out
+    return std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(now)};
+  }
 }
 
 StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pupil,

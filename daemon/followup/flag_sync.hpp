@@ -46,7 +46,10 @@ struct SyncContext {
   TimePoint now{};
 };
 
-// A context for evaluating now: as of today's date (UTC), with `now` on raised and cleared flags.
+// Today's date where the schools are (the first [[school]]'s time zone, else Europe/London).
+std::chrono::year_month_day local_date(const Config& config, TimePoint now);
+
+// A context for evaluating now: as of today's local date, with `now` on raised and cleared flags.
 // `sinks` must outlive the context.
 SyncContext sync_context(const Config& config, std::span<const std::string> sinks, TimePoint now);
 

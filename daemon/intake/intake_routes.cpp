@@ -216,9 +216,7 @@ class Intake {
     return followup::sync_context(config, sinks_, now);
   }
 
-  std::string today() const {
-    return to_iso(std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(o_.now())});
-  }
+  std::string today() const { return to_iso(followup::local_date(*o_.config(), o_.now())); }
 
   static Response unauthorised(std::string message) {
     Response r = error(401, std::move(message));

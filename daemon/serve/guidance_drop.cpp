@@ -89,7 +89,7 @@ std::vector<std::string> describe(const std::vector<guidance::FieldError>& error
 // The interviews in a CSV or JSON file, or every fault found in it, one line each.
 std::expected<std::vector<guidance::Interview>, std::vector<std::string>> read_file(
     const fs::path& file, const Config& config) {
-  const std::string today = today_iso();
+  const std::string today = to_iso(followup::local_date(config, std::chrono::system_clock::now()));
   guidance::GuidanceCsvLimits limits;
   limits.max_file_bytes = config.import.max_file_size_mb << 20;
   if (lower(file.extension().string()) == ".json") {

@@ -275,6 +275,30 @@ TEST(CsvSource, SenAttendanceFormerUpnsAndValueMaps) {
   EXPECT_TRUE(contains(c.problems[0], "column 'Sex': '9' is not a sex")) << c.problems[0];
 }
 
+TEST(CsvSource, RoniIndicatorsExclusionsAndYoungCarer) {
+  ScratchDir dir;
+  const auto r = read_bytes(dir,
+                            "UPN,Exclusions,Young Carer\n"
+                            "B801200005001,2,Yes\n"
+                            "P207000016049,,N\n"
+                            "M80120000500A,one,\n",
+                            mapping_from(R"(kind = "pupils"
+[columns]
+upn = "UPN"
+exclusions = "Exclusions"
+young_carer = "Young Carer"
+)"));
+  ASSERT_TRUE(r.info) << r.info.error().to_string();
+  ASSERT_EQ(r.sink.pupils.size(), 3u);
+  EXPECT_EQ(r.sink.pupils[0].exclusions, 2);
+  EXPECT_EQ(r.sink.pupils[0].young_carer, true);
+  EXPECT_EQ(r.sink.pupils[1].exclusions, std::nullopt);  // empty: not given
+  EXPECT_EQ(r.sink.pupils[1].young_carer, false);
+  ASSERT_EQ(r.sink.pupils[2].problems.size(), 1u);
+  EXPECT_TRUE(contains(r.sink.pupils[2].problems[0], "column 'Exclusions'"))
+      << r.sink.pupils[2].problems[0];
+}
+
 TEST(CsvSource, YearAndSexWordsThroughThePreset) {
   ScratchDir dir;
   const auto r = read_bytes(dir,

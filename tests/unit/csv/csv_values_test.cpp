@@ -82,6 +82,16 @@ TEST(CsvValues, Percentages) {
   EXPECT_FALSE(convert_percent("93.5%%"));
 }
 
+TEST(CsvValues, Counts) {
+  EXPECT_EQ(convert_count("0"), 0);
+  EXPECT_EQ(convert_count(" 3 "), 3);
+  EXPECT_FALSE(convert_count("-1"));
+  EXPECT_FALSE(convert_count("2.5"));
+  EXPECT_FALSE(convert_count("two"));
+  EXPECT_FALSE(convert_count(""));
+  EXPECT_FALSE(convert_count("100001"));
+}
+
 TEST(CsvValues, GroupKindsAndRoles) {
   EXPECT_EQ(convert_group_kind("Tutor Group"), "tutor");
   EXPECT_EQ(convert_group_kind("reg_group"), "tutor");

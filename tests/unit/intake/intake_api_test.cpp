@@ -297,6 +297,10 @@ TEST_F(IntakeApi, NothingUnconsentedReachesTheMisAndWithdrawalTakesItBack) {
   const auto overdue = flag(flags_of(kY11), "overdue_action");
   ASSERT_TRUE(overdue);
   EXPECT_EQ((*overdue)["sharing"], "not shared");
+  auto shown = run_careerlink({"--data-dir", data_.string(), "pupils", "show", kY11});
+  ASSERT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(shown.out.find("not shared (the pupil did not agree"), std::string::npos) << shown.out;
+  EXPECT_NE(shown.out.find("[not shared]"), std::string::npos) << shown.out;
 
   // Another pupil's shared plan reaches the receiver: after it, nothing of the first had.
   auto shared = put("cc-4002", interview_body(kY11Other, true));
