@@ -20,13 +20,6 @@
 namespace careerlink::cli {
 namespace {
 
-void audit(Store& store, std::string action, std::string object, std::string detail) {
-  auto recorded = store.record_audit(
-      AuditEvent{0, std::chrono::system_clock::now(), operator_actor(), std::move(action),
-                 std::move(object), operator_origin(), std::move(detail)});
-  if (!recorded) std::cerr << "careerlink: audit: " << recorded.error().message << '\n';
-}
-
 std::string join(const std::vector<std::string>& items, std::string_view sep) {
   std::string out;
   for (const auto& i : items) {

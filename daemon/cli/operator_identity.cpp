@@ -1,6 +1,10 @@
 #include "daemon/cli/operator_identity.hpp"
 
+#include <chrono>
 #include <cstdlib>
+#include <iostream>
+
+#include "daemon/store/store.hpp"
 
 #ifdef _WIN32
 #include <windows.h>
@@ -22,6 +26,14 @@ std::string operator_actor() {
   }
 #endif
   return "cli:unknown";
+}
+
+bool audit(Store& store, std::string action, std::string object, std::string detail) {
+  auto recorded = store.record_audit(
+      AuditEvent{0, std::chrono::system_clock::now(), operator_actor(), std::move(action),
+                 std::move(object), operator_origin(), std::move(detail)});
+  if (!recorded) std::cerr << "careerlink: audit: " << recorded.error().message << '\n';
+  return recorded.has_value();
 }
 
 std::string operator_origin() {

@@ -17,14 +17,6 @@
 namespace careerlink::cli {
 namespace {
 
-bool audit(Store& store, std::string action, std::string object, std::string detail) {
-  auto recorded = store.record_audit(
-      AuditEvent{0, std::chrono::system_clock::now(), operator_actor(), std::move(action),
-                 std::move(object), operator_origin(), std::move(detail)});
-  if (!recorded) std::cerr << "careerlink: audit: " << recorded.error().message << '\n';
-  return recorded.has_value();
-}
-
 struct ListArgs {
   bool dead = false;
   std::optional<std::string> sink;

@@ -68,10 +68,7 @@ int show_pupil(Context& context, const ShowArgs& args) {
   auto guidance = load_guidance(*store, (*pupil)->id);
   if (!guidance) return store_failure(guidance.error());
   // A view of a child's record: audited like every other.
-  auto audited = store->record_audit(AuditEvent{0, std::chrono::system_clock::now(),
-                                                operator_actor(), "pupil.view",
-                                                "pupil:" + (*pupil)->upn, operator_origin(), ""});
-  if (!audited) return store_failure(audited.error());
+  if (!audit(*store, "pupil.view", "pupil:" + (*pupil)->upn, "")) return exit_code::io_error;
   if (args.format == "json") {
     auto j = pupil_json(**pupil);
     j["guidance"] = guidance_json(*guidance);

@@ -10,18 +10,12 @@
 #include "daemon/followup/flag_sync.hpp"
 #include "daemon/followup/intake.hpp"
 #include "daemon/guidance/guidance_csv.hpp"
+#include "daemon/serve/source_folder.hpp"
 
 namespace careerlink::serve {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
 
 // `dir/name`, or `dir/name.<n>` when a file of that name is already there (a resent file must
 // not overwrite the earlier one).
@@ -158,34 +152,16 @@ FileReport take_file(const fs::path& file, const SourceConfig& source, const Con
 
 JobOutcome take_guidance_drop(const SourceConfig& source, const Config& config, Store& store,
                               const JobContext& context) {
-  std::error_code ec;
-  if (!fs::is_directory(source.folder, ec)) {
-    return JobOutcome::retry_later("source " + source.name + ": the folder " +
-                                   source.folder.string() +
-                                   " does not exist or cannot be read; check the path and that "
-                                   "the careerlink user may read and write it");
-  }
-  std::vector<fs::path> files;
-  const std::string only = lower(source.extension);
-  for (fs::directory_iterator it(source.folder, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
-    const std::string ext = lower(it->path().extension().string());
-    const bool wanted = only.empty() ? (ext == ".csv" || ext == ".json") : ext == only;
-    if (wanted) files.push_back(it->path());
-  }
-  if (ec) {
-    return JobOutcome::retry_later("source " + source.name + ": cannot list " +
-                                   source.folder.string() + ": " + ec.message());
-  }
-  std::ranges::sort(files);
+  auto listed = source.extension.empty() ? folder_files(source, {".csv", ".json"})
+                                         : folder_files(source, {lower(source.extension)});
+  if (!listed) return JobOutcome::retry_later(listed.error());
+  const std::vector<fs::path>& files = *listed;
 
   std::size_t taken = 0, interviews = 0, settling = 0;
   std::vector<std::string> quarantined, notes;
-  const auto settle = std::chrono::seconds(source.settle_seconds);
   for (const auto& file : files) {
     if (context.stop_requested()) break;
-    const auto written = fs::last_write_time(file, ec);
-    if (!ec && settle.count() > 0 && fs::file_time_type::clock::now() - written < settle) {
+    if (still_settling(file, source)) {
       ++settling;
       continue;
     }

@@ -13,18 +13,12 @@
 #include "connectors/csv/csv_mapping.hpp"
 #include "connectors/csv/csv_source.hpp"
 #include "daemon/importer/file_import.hpp"
+#include "daemon/serve/source_folder.hpp"
 
 namespace careerlink::serve {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
 
 struct DigestDeleter {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
@@ -98,26 +92,11 @@ std::expected<void, std::string> check_source(const SourceConfig& source) {
 
 JobOutcome sync_source(const SourceConfig& source, const Config& config, Store& store,
                        const JobContext& context) {
-  std::error_code ec;
-  if (!fs::is_directory(source.folder, ec)) {
-    return JobOutcome::retry_later(
-        "source " + source.name + ": the folder " + source.folder.string() +
-        " does not exist or cannot be read; check the MIS export path and "
-        "that the careerlink user may read it");
-  }
   const std::string extension =
       lower(source.extension.empty() ? (source.type == "ctf" ? ".xml" : ".csv") : source.extension);
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(source.folder, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && lower(it->path().extension().string()) == extension) {
-      files.push_back(it->path());
-    }
-  }
-  if (ec) {
-    return JobOutcome::retry_later("source " + source.name + ": cannot list " +
-                                   source.folder.string() + ": " + ec.message());
-  }
-  std::ranges::sort(files);
+  auto listed = folder_files(source, {extension});
+  if (!listed) return JobOutcome::retry_later(listed.error());
+  const std::vector<fs::path>& files = *listed;
 
   std::unique_ptr<FileSource> reader;
   ImportOptions options;
@@ -138,14 +117,12 @@ JobOutcome sync_source(const SourceConfig& source, const Config& config, Store& 
   std::size_t taken = 0, unchanged = 0, settling = 0;
   std::int64_t added = 0, updated = 0, rejected = 0;
   std::vector<std::string> refused;
-  const auto settle = std::chrono::seconds(source.settle_seconds);
   for (const auto& file : files) {
     if (context.stop.stop_requested()) {
       return JobOutcome::retry_later("stopped after " + plural(taken, "file") + " of " +
                                      std::to_string(files.size()));
     }
-    const auto written = fs::last_write_time(file, ec);
-    if (!ec && settle.count() > 0 && fs::file_time_type::clock::now() - written < settle) {
+    if (still_settling(file, source)) {
       ++settling;  // still being written, perhaps: the next run takes it
       continue;
     }
