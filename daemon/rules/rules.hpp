@@ -36,6 +36,8 @@ struct PupilFacts {
 
   struct InterviewFact {
     std::string date;  // ISO
+    // Counts for Benchmark 8: personal guidance (not a group session) by an adviser qualified
+    // to Level 6 or above.
     bool qualified = false;
   };
   std::vector<InterviewFact> interviews;

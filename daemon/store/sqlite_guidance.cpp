@@ -269,7 +269,7 @@ StoreResult<std::optional<rules::PupilFacts>> read_pupil_facts(Connection& db, s
   rules::PupilFacts facts = std::move(rows->front());
 
   auto iv = db.prepare(
-      "SELECT id, date, qualification_level >= 6, plan_version FROM interview"
+      "SELECT id, date, qualification_level >= 6 AND kind <> 'group', plan_version FROM interview"
       " WHERE pupil_id = ?1 ORDER BY date, id");
   CAREERLINK_TRY(iv);
   (*iv)->bind(1, pupil);

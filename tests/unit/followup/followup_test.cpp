@@ -170,6 +170,11 @@ TEST_F(Followup, AQualifiedInterviewClearsNoInterviewAndAnUnqualifiedOneDoesNot)
   ASSERT_TRUE(take(unqualified, day));
   EXPECT_NE(find(open_flags(kY11), "no_interview"), nullptr) << "Level 4 does not count (B8)";
 
+  auto group = interview("cc-3", kY11, true);
+  group.kind = "group";
+  ASSERT_TRUE(take(group, day));
+  EXPECT_NE(find(open_flags(kY11), "no_interview"), nullptr) << "a group session is not personal";
+
   auto qualified = interview("cc-2", kY11, true);
   qualified.date = "2027-03-30";
   ASSERT_TRUE(take(qualified, day));
@@ -272,6 +277,33 @@ TEST_F(Followup, AnUnknownPupilIsRefusedNamingTheUpnAndNeverCreated) {
   auto after = store_->list_pupils({});
   ASSERT_TRUE(after);
   EXPECT_EQ(after->size(), before->size());
+}
+
+TEST_F(Followup, APupilMayBeNamedByTheMisId) {
+  // The MIS export gave the pupil its own id; the adviser's system knows only that id.
+  auto tx = store_->begin();
+  ASSERT_TRUE(tx);
+  auto school = store_->find_school(kUrn);
+  ASSERT_TRUE(school && *school);
+  PupilRecord record;
+  record.upn = kY11;
+  record.source_id = "ARB-4471";
+  ASSERT_TRUE((*tx)->upsert_pupil((*school)->id, "arbor", record));
+  ASSERT_TRUE((*tx)->commit());
+
+  auto iv = interview("cc-8", kY11, true);
+  iv.pupil.upn.reset();
+  iv.pupil.mis_id = "ARB-4471";
+  auto taken = take(iv, ymd(2026, 11, 24));
+  ASSERT_TRUE(taken) << (taken ? "" : taken.error().errors.at(0).message);
+  EXPECT_EQ(taken->upn, kY11);
+
+  iv.external_id = "cc-9";
+  iv.pupil.mis_id = "ARB-0000";
+  auto unknown = take(iv, ymd(2026, 11, 24));
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().errors.at(0).field, "pupil.mis_id");
+  EXPECT_NE(unknown.error().errors.at(0).message.find("ARB-0000"), std::string::npos);
 }
 
 TEST_F(Followup, ASchoolOutsideTheSendersScopeIsForbidden) {
