@@ -59,7 +59,8 @@ ConfigKey int_key(std::string name, std::string description, std::int64_t min, s
 }
 
 // RONI weights: 0 switches an indicator off; Oxfordshire uses 1 (likely) and 2 (very likely).
-ConfigKey weight_key(std::string indicator, std::string description, RulesField field) {
+ConfigKey weight_key(const std::string& indicator, const std::string& description,
+                     RulesField field) {
   return int_key("weight_" + indicator, "RONI weight of " + description + "; 0 turns it off", 0, 10,
                  field);
 }

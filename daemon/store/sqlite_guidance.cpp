@@ -322,7 +322,6 @@ StoreResult<std::optional<bool>> read_staff_consent(Connection& db, std::int64_t
 
 using sqlite::SqliteStore;
 using sqlite::SqliteTransaction;
-using sqlite::Statement;
 
 StoreResult<std::optional<PupilMatch>> SqliteTransaction::match_guidance_pupil(
     SchoolId school, const guidance::PupilRef& pupil) {

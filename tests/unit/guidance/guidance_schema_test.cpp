@@ -110,7 +110,7 @@ void expect_words(const json& node, const std::array<std::string_view, N>& words
   for (const auto& v : node.at("enum")) {
     if (v.is_null()) {
       has_null = true;
-    } else if (v == "") {
+    } else if (v.is_string() && v.get<std::string>().empty()) {
       has_empty = true;
     } else {
       schema_words.push_back(v.get<std::string>());

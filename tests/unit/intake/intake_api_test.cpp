@@ -88,8 +88,8 @@ class IntakeApi : public ::testing::Test {
   }
 
   http::HttpResponse call(const std::string& method, const std::string& path,
-                          const std::string& body = {}, std::optional<std::string> key = {},
-                          std::string content_type = "application/json") {
+                          const std::string& body = {}, const std::optional<std::string>& key = {},
+                          const std::string& content_type = "application/json") {
     http::HttpClient client;
     http::HttpRequest request;
     request.method = method;
@@ -104,8 +104,8 @@ class IntakeApi : public ::testing::Test {
   }
 
   http::HttpResponse put(const std::string& id, const json& body,
-                         std::optional<std::string> key = {}) {
-    return call("PUT", "/api/v1/interviews/" + id, body.dump(), std::move(key));
+                         const std::optional<std::string>& key = {}) {
+    return call("PUT", "/api/v1/interviews/" + id, body.dump(), key);
   }
 
   // Every write-back event the receiver has been sent so far: "event" or "event kind".

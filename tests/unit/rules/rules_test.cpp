@@ -22,6 +22,7 @@ std::chrono::year_month_day day(int y, unsigned m, unsigned d) {
 
 std::vector<std::string> kinds(const std::vector<Flag>& flags) {
   std::vector<std::string> out;
+  out.reserve(flags.size());
   for (const Flag& flag : flags)
     out.push_back(flag.kind);
   return out;

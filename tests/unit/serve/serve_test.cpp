@@ -20,7 +20,6 @@
 namespace careerlink {
 namespace {
 
-using test::read_file;
 using test::TempDir;
 using test::write_file;
 
