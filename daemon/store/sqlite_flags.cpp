@@ -30,7 +30,7 @@ StoredFlag read_flag(const Statement& s) {
 StoreResult<std::vector<StoredFlag>> SqliteTransaction::open_flags(std::int64_t pupil) {
   auto st = db_.prepare(
       "SELECT id, pupil_id, kind, rag, reason, shared, raised_ms, cleared_ms FROM follow_up_flag"
-      " WHERE pupil_id = ?1 AND cleared_ms IS NULL ORDER BY id");
+      " WHERE pupil_id = ?1 AND cleared_ms IS NULL ORDER BY kind");
   CAREERLINK_TRY(st);
   (*st)->bind(1, pupil);
   return sqlite::collect_rows(**st, read_flag);

@@ -41,7 +41,8 @@ CREATE TABLE interview (
   updated_ms            INTEGER NOT NULL,
   UNIQUE (provider, external_id)
 ) STRICT;
-CREATE INDEX interview_by_pupil ON interview(pupil_id, date);
+-- Also serves "the pupil's latest interview" (ORDER BY date, updated_ms, id) without a sort.
+CREATE INDEX interview_by_pupil ON interview(pupil_id, date, updated_ms);
 
 CREATE TABLE plan_version (
   id                     INTEGER PRIMARY KEY,
@@ -270,7 +271,7 @@ StoreResult<std::optional<rules::PupilFacts>> read_pupil_facts(Connection& db, s
 
   auto iv = db.prepare(
       "SELECT id, date, qualification_level >= 6 AND kind <> 'group', plan_version FROM interview"
-      " WHERE pupil_id = ?1 ORDER BY date, id");
+      " WHERE pupil_id = ?1 ORDER BY date, updated_ms, id");
   CAREERLINK_TRY(iv);
   (*iv)->bind(1, pupil);
   struct Row {
@@ -525,7 +526,7 @@ StoreResult<std::vector<StoredInterview>> SqliteStore::pupil_interviews(std::int
   static const std::string sql = std::string("SELECT ") + sqlite::kInterviewColumns +
                                  " FROM interview i JOIN pupil p ON p.id = i.pupil_id"
                                  " JOIN school s ON s.id = i.school_id"
-                                 " WHERE i.pupil_id = ?1 ORDER BY i.date, i.id";
+                                 " WHERE i.pupil_id = ?1 ORDER BY i.date, i.updated_ms, i.id";
   auto st = db_->prepare(sql.c_str());
   CAREERLINK_TRY(st);
   (*st)->bind(1, pupil);
