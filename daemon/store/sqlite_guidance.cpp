@@ -68,7 +68,8 @@ CREATE TABLE plan_action (
   status           TEXT NOT NULL CHECK (status = 'open' OR status = 'done' OR status = 'dropped'),
   done_on          TEXT,
   done_by          TEXT,
-  PRIMARY KEY (plan_version_id, action_id)
+  PRIMARY KEY (plan_version_id, position),  -- actions are read back in order, without a sort
+  UNIQUE (plan_version_id, action_id)
 ) STRICT;
 
 CREATE TABLE destination (
