@@ -9,6 +9,7 @@
 #include "connectors/ctf/ctf_source.hpp"
 #include "daemon/followup/flag_sync.hpp"
 #include "daemon/followup/intake.hpp"
+#include "daemon/followup/tracker_consent.hpp"
 #include "daemon/importer/file_import.hpp"
 #include "tests/unit/support/test_support.hpp"
 
@@ -304,6 +305,32 @@ TEST_F(Followup, APupilMayBeNamedByTheMisId) {
   ASSERT_FALSE(unknown);
   EXPECT_EQ(unknown.error().errors.at(0).field, "pupil.mis_id");
   EXPECT_NE(unknown.error().errors.at(0).message.find("ARB-0000"), std::string::npos);
+}
+
+TEST_F(Followup, TrackersGetDestinationsOnlyWithConsentOrThePublicTaskBasis) {
+  auto pupil = store_->find_pupil(kY11);
+  ASSERT_TRUE(pupil && *pupil);
+  const std::int64_t id = (*pupil)->id;
+  auto may = [&] {
+    auto r = followup::destinations_may_reach_trackers(*store_, config_, id);
+    EXPECT_TRUE(r);
+    return r.value_or(true);
+  };
+  EXPECT_FALSE(may()) << "never asked: not shared";
+  auto iv = interview("cc-10", kY11, true);
+  iv.consent.share_with_trackers = false;
+  ASSERT_TRUE(take(iv, ymd(2026, 11, 24)));
+  EXPECT_FALSE(may());
+  iv.consent.share_with_trackers = true;
+  ASSERT_TRUE(take(iv, ymd(2026, 11, 24)));
+  EXPECT_TRUE(may());
+
+  EXPECT_FALSE(followup::trackers_may_receive(config_, kUrn, false));
+  config_.schools[0].trackers_lawful_basis = "public_task";
+  EXPECT_TRUE(followup::trackers_may_receive(config_, kUrn, false));
+  EXPECT_TRUE(followup::trackers_may_receive(config_, kUrn, std::nullopt));
+  EXPECT_FALSE(followup::trackers_may_receive(config_, "100001", std::nullopt))
+      << "another school keeps the consent basis";
 }
 
 TEST_F(Followup, ASchoolOutsideTheSendersScopeIsForbidden) {
