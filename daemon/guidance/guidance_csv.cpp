@@ -140,18 +140,6 @@ std::string word(std::string_view s) {
   return out;
 }
 
-std::string json_quoted(std::string_view s) {
-  constexpr std::size_t kMax = 60;
-  std::string cut(s.substr(0, std::min(s.size(), kMax)));
-  if (s.size() > kMax) {
-    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
-      cut.pop_back();
-    if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0x80) != 0) cut.pop_back();
-    cut += "...";
-  }
-  return json(cut).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // A cell as it goes into the interview's JSON, and as rows of one interview compare it.
 struct Converted {
   json value;         // null when the cell is empty or could not be read

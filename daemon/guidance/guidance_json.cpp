@@ -31,20 +31,6 @@ std::size_t utf8_chars(std::string_view s) {
       s, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-// A string as JSON writes it, cut short so one huge value does not flood the error list.
-std::string json_quoted(std::string_view s) {
-  constexpr std::size_t kMax = 60;
-  std::string cut(s.substr(0, std::min(s.size(), kMax)));
-  if (s.size() > kMax) {
-    // Do not split a UTF-8 sequence: back up to a lead byte.
-    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
-      cut.pop_back();
-    if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0x80) != 0) cut.pop_back();
-    cut += "...";
-  }
-  return json(cut).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 // What the sender gave, for "got ...".
 std::string shown(const json& v) {
   switch (v.type()) {
@@ -566,6 +552,19 @@ class DuplicateKeys {
 };
 
 }  // namespace
+
+std::string json_quoted(std::string_view s) {
+  constexpr std::size_t kMax = 60;
+  std::string cut(s.substr(0, std::min(s.size(), kMax)));
+  if (s.size() > kMax) {
+    // Do not split a UTF-8 sequence: back up to a lead byte.
+    while (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0xC0) == 0x80)
+      cut.pop_back();
+    if (!cut.empty() && (static_cast<unsigned char>(cut.back()) & 0x80) != 0) cut.pop_back();
+    cut += "...";
+  }
+  return json(cut).dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 std::expected<Interview, std::vector<FieldError>> parse_interview(const json& body,
                                                                   std::string_view external_id,

@@ -99,6 +99,10 @@ std::expected<Destination, std::vector<FieldError>> parse_destination(const nloh
 
 nlohmann::json destination_to_json(const Destination& destination);
 
+// A value quoted as JSON writes it, for a fault message, cut to 60 characters (never inside a
+// UTF-8 sequence) so one huge value does not flood the error list.
+std::string json_quoted(std::string_view s);
+
 // {"errors":[{"field":"plan.actions[0].due","message":"..."}]} as compact JSON text.
 std::string field_errors_json(std::span<const FieldError> errors);
 
