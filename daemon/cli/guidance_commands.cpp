@@ -13,6 +13,7 @@
 #include "daemon/cli/exit_codes.hpp"
 #include "daemon/cli/operator_identity.hpp"
 #include "daemon/cli/progress.hpp"
+#include "daemon/cli/pupil_output.hpp"
 #include "daemon/domain/dates.hpp"
 #include "daemon/followup/flag_sync.hpp"
 #include "daemon/intake/api_key.hpp"
@@ -154,8 +155,8 @@ int list_flags(Context& context, const FlagListArgs& args) {
       nlohmann::ordered_json j;
       j["school_urn"] = r.school_urn;
       j["upn"] = r.upn;
-      j["nc_year"] = r.nc_year ? nlohmann::ordered_json(*r.nc_year) : nullptr;
-      j["tutor_group"] = r.tutor_group ? nlohmann::ordered_json(*r.tutor_group) : nullptr;
+      j["nc_year"] = or_null(r.nc_year);
+      j["tutor_group"] = or_null(r.tutor_group);
       j["kind"] = r.flag.kind;
       j["rag"] = rules::to_string(r.flag.rag);
       j["reason"] = r.flag.reason;
@@ -211,7 +212,7 @@ int evaluate_flags(Context& context, const EvaluateArgs& args) {
     nlohmann::ordered_json p;
     p["school_urn"] = v.facts.school_urn;
     p["upn"] = v.facts.upn;
-    p["nc_year"] = v.facts.nc_year ? nlohmann::ordered_json(*v.facts.nc_year) : nullptr;
+    p["nc_year"] = or_null(v.facts.nc_year);
     p["overall_rag"] = rules::to_string(rules::overall_rag(v.flags));
     p["flags"] = nlohmann::ordered_json::array();
     for (const auto& f : v.flags) {

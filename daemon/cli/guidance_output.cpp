@@ -3,6 +3,7 @@
 #include <iomanip>
 #include <ostream>
 
+#include "daemon/cli/pupil_output.hpp"
 #include "daemon/domain/dates.hpp"
 
 namespace careerlink::cli {
@@ -12,11 +13,6 @@ std::string sharing(const std::optional<bool>& shared) {
   if (!shared) return "no interview yet";
   return *shared ? "shared with staff"
                  : "not shared (the pupil did not agree to share their plan with staff)";
-}
-
-template <class T>
-nlohmann::ordered_json or_null(const std::optional<T>& v) {
-  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
 }
 
 // The stored canonical body, for the details of an interview the list does not keep apart.

@@ -9,11 +9,6 @@
 namespace careerlink::cli {
 namespace {
 
-template <class T>
-nlohmann::ordered_json or_null(const std::optional<T>& v) {
-  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
-}
-
 std::string text(const std::optional<std::string>& v) {
   return v.value_or("");
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <optional>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -10,6 +11,12 @@
 #include "daemon/store/store.hpp"
 
 namespace careerlink::cli {
+
+// A field that may be missing, as JSON: the value, or null.
+template <class T>
+nlohmann::ordered_json or_null(const std::optional<T>& v) {
+  return v ? nlohmann::ordered_json(*v) : nlohmann::ordered_json(nullptr);
+}
 
 nlohmann::ordered_json pupil_json(const PupilView& pupil);
 

@@ -10,11 +10,6 @@
 namespace careerlink::followup {
 namespace {
 
-std::string ms_key(TimePoint now) {
-  return std::to_string(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-}
-
 // The worst RAG the MIS may see: flags the pupil has not agreed to share do not count.
 rules::Rag shared_overall(std::span<const rules::Flag> flags, bool plan_shared) {
   rules::Rag worst = rules::Rag::green;
@@ -79,7 +74,7 @@ StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pup
   changes.overall = rules::overall_rag(changes.open);
   const rules::Rag outward = shared_overall(changes.open, plan_shared);
   const PupilKey who{(*facts)->school_urn, (*facts)->upn};
-  const std::string at = ms_key(context.now);
+  const std::string at = change_key(context.now);
 
   auto open = tx.open_flags(pupil);
   if (!open) return std::unexpected(open.error());

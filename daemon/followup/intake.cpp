@@ -21,8 +21,7 @@ std::expected<Resolved, IntakeFailure> resolve(Store& store, StoreTransaction& t
                                                const std::string& urn,
                                                const guidance::PupilRef& ref,
                                                const Sender& sender) {
-  if (!sender.school_urns.empty() &&
-      std::ranges::find(sender.school_urns, urn) == sender.school_urns.end()) {
+  if (!sender.covers(urn)) {
     return std::unexpected(IntakeFailure{
         403,
         {{"school_urn", "this key may not send records for school " + urn +
@@ -57,11 +56,6 @@ std::expected<Resolved, IntakeFailure> resolve(Store& store, StoreTransaction& t
   return Resolved{(*school)->id, **pupil};
 }
 
-std::string ms_key(TimePoint t) {
-  return std::to_string(
-      std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
-}
-
 std::expected<void, IntakeFailure> audit(Store& store, const Sender& sender, std::string action,
                                          const std::string& upn, std::string detail,
                                          TimePoint now) {
@@ -82,7 +76,7 @@ std::expected<void, IntakeFailure> withdraw_plans(Store& store, StoreTransaction
   for (const auto& i : *interviews) {
     if (i.plan_version == 0) continue;
     auto sent = enqueue_plan_withdrawn(tx, context.sinks, who, i.id, i.provider, i.external_id,
-                                       ms_key(context.now));
+                                       change_key(context.now));
     if (!sent) return std::unexpected(store_failure(sent.error()));
   }
   return {};
@@ -113,7 +107,7 @@ std::expected<InterviewAccepted, IntakeFailure> take_interview(Store& store, Sto
   const PupilKey who{iv.school_urn, found->pupil.upn};
   if (accepted.plan_shared && write->plan_version > 0) {
     auto sent = enqueue_plan_shared(tx, context.sinks, who, write->id, sender.provider, canonical,
-                                    write->plan_version, ms_key(context.now));
+                                    write->plan_version, change_key(context.now));
     if (!sent) return std::unexpected(store_failure(sent.error()));
   }
   if (before->value_or(false) && !accepted.plan_shared) {

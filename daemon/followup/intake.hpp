@@ -4,6 +4,7 @@
 // re-evaluate that pupil's flags, and audit it, all in the caller's transaction.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <expected>
 #include <string>
@@ -23,6 +24,10 @@ struct Sender {
   std::vector<std::string> school_urns;
   std::string actor;   // for the audit trail: "api:<key name>", "drop:<source>"
   std::string origin;  // an IP address, or the drop folder
+
+  [[nodiscard]] bool covers(std::string_view school_urn) const {
+    return school_urns.empty() || std::ranges::find(school_urns, school_urn) != school_urns.end();
+  }
 };
 
 // Why a record was not taken. `status` is what the intake API answers: 403 (a school outside

@@ -23,6 +23,11 @@ StoreResult<void> enqueue_all(StoreTransaction& tx, std::span<const std::string>
 
 }  // namespace
 
+std::string change_key(TimePoint at) {
+  return std::to_string(
+      std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch()).count());
+}
+
 StoreResult<void> enqueue_flag_event(StoreTransaction& tx, std::span<const std::string> sinks,
                                      std::string_view event, const PupilKey& pupil,
                                      const StoredFlag& flag, rules::Rag overall,

@@ -20,6 +20,9 @@ struct PupilKey {
   std::string upn;
 };
 
+// What makes a change's idempotency key unique: the moment of the change, in Unix ms.
+std::string change_key(TimePoint at);
+
 // "flag.raised" | "flag.changed" | "flag.cleared". `change_key` makes the idempotency key unique
 // per change of an open flag (changed, shared again): the moment in ms is enough.
 StoreResult<void> enqueue_flag_event(StoreTransaction& tx, std::span<const std::string> sinks,

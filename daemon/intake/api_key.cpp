@@ -54,23 +54,4 @@ std::string api_key_hash(std::string_view key) {
   return out;
 }
 
-std::string_view bearer_key(std::string_view authorization) {
-  constexpr std::string_view kScheme = "Bearer ";
-  if (authorization.size() <= kScheme.size()) return {};
-  for (std::size_t i = 0; i < kScheme.size(); ++i) {
-    // The scheme is case-insensitive (RFC 9110 section 11.1).
-    const char c = authorization[i];
-    const char lower = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
-    const char want =
-        (kScheme[i] >= 'A' && kScheme[i] <= 'Z') ? static_cast<char>(kScheme[i] + 32) : kScheme[i];
-    if (lower != want) return {};
-  }
-  std::string_view key = authorization.substr(kScheme.size());
-  while (!key.empty() && key.front() == ' ')
-    key.remove_prefix(1);
-  while (!key.empty() && key.back() == ' ')
-    key.remove_suffix(1);
-  return key;
-}
-
 }  // namespace careerlink::intake

@@ -21,7 +21,4 @@ std::expected<NewApiKey, std::string> generate_api_key();
 // Lower-case hex SHA-256 of `key`.
 std::string api_key_hash(std::string_view key);
 
-// The key in an "Authorization: Bearer <key>" value; empty when it is not one.
-std::string_view bearer_key(std::string_view authorization);
-
 }  // namespace careerlink::intake

@@ -73,19 +73,19 @@ class Intake {
     auto result = o_.store->with([&](Store& store) -> Response {
       auto tx = store.begin();
       if (!tx) return store_failed(tx.error().message);
-      auto taken = followup::take_interview(store, **tx, *interview, caller->sender,
-                                            context(*caller->config, now));
+      auto taken =
+          followup::take_interview(store, **tx, *interview, caller->sender,
+                                   followup::sync_context(*caller->config, caller->sinks, now));
       if (!taken) return refused(taken.error());
       if (auto committed = (*tx)->commit(); !committed)
         return store_failed(committed.error().message);
       const auto outcome = taken->write.outcome;
+      const char* status = outcome == UpsertOutcome::inserted  ? "created"
+                           : outcome == UpsertOutcome::updated ? "updated"
+                                                               : "unchanged";
       spdlog::info("intake: interview {} from {}: {}", external_id, caller->sender.provider,
-                   outcome == UpsertOutcome::inserted  ? "created"
-                   : outcome == UpsertOutcome::updated ? "updated"
-                                                       : "unchanged");
-      nlohmann::json out{{"status", outcome == UpsertOutcome::inserted  ? "created"
-                                    : outcome == UpsertOutcome::updated ? "updated"
-                                                                        : "unchanged"},
+                   status);
+      nlohmann::json out{{"status", status},
                          {"external_id", external_id},
                          {"pupil", {{"upn", taken->upn}}},
                          {"plan_version", taken->write.plan_version},
@@ -110,8 +110,7 @@ class Intake {
       if (!*found) {
         return error(404, "no interview " + external_id + " from " + caller->sender.provider);
       }
-      const auto& scope = caller->sender.school_urns;
-      if (std::ranges::find(scope, (*found)->school_urn) == scope.end()) {
+      if (!caller->sender.covers((*found)->school_urn)) {
         return error(403, "this key may not read records of school " + (*found)->school_urn);
       }
       auto recorded = store.record_audit(
@@ -138,8 +137,9 @@ class Intake {
     return o_.store->with([&](Store& store) -> Response {
       auto tx = store.begin();
       if (!tx) return store_failed(tx.error().message);
-      auto taken = followup::take_destination(store, **tx, *destination, caller->sender,
-                                              context(*caller->config, now));
+      auto taken =
+          followup::take_destination(store, **tx, *destination, caller->sender,
+                                     followup::sync_context(*caller->config, caller->sinks, now));
       if (!taken) return refused(taken.error());
       if (auto committed = (*tx)->commit(); !committed)
         return store_failed(committed.error().message);
@@ -155,11 +155,13 @@ class Intake {
   struct Caller {
     followup::Sender sender;
     std::shared_ptr<const Config> config;
+    std::vector<std::string> sinks;  // the config's write-back sinks
   };
 
   // Authentication, the rate limit, and (for writes) the body's size and type.
   std::expected<Caller, Response> admit(const Request& req, bool has_body) {
-    const std::string_view key = bearer_key(req.headers.get("Authorization").value_or(""));
+    const std::string_view key =
+        http::bearer_credentials(req.headers.get("Authorization").value_or(""));
     if (key.empty())
       return std::unexpected(unauthorised("send the API key as Authorization: Bearer <key>"));
     auto found = o_.store->with([&](Store& s) { return s.find_api_key(api_key_hash(key)); });
@@ -168,7 +170,9 @@ class Intake {
     if ((*found)->revoked_at) return std::unexpected(unauthorised("the API key has been revoked"));
     Caller caller{
         {(*found)->name, (*found)->school_urns, "api:" + (*found)->name, req.remote_address},
-        o_.config()};
+        o_.config(),
+        {}};
+    caller.sinks = followup::writeback_sinks(*caller.config);
     if (auto wait = limiter_.take((*found)->id, caller.config->intake.rate_limit_per_minute,
                                   RateLimiter::Clock::now())) {
       Response r = error(429, "too many requests for this key; try again in " +
@@ -201,19 +205,13 @@ class Intake {
     if (body.is_object()) {
       const auto urn = body.find("school_urn");
       if (urn != body.end() && urn->is_string()) {
-        const auto& scope = caller.sender.school_urns;
-        if (std::ranges::find(scope, urn->get<std::string>()) == scope.end()) {
+        if (!caller.sender.covers(urn->get<std::string>())) {
           return std::unexpected(
               error(403, "this key may not send records for school " + urn->get<std::string>()));
         }
       }
     }
     return body;
-  }
-
-  followup::SyncContext context(const Config& config, TimePoint now) {
-    sinks_ = followup::writeback_sinks(config);
-    return followup::sync_context(config, sinks_, now);
   }
 
   std::string today() const { return to_iso(followup::local_date(*o_.config(), o_.now())); }
@@ -237,7 +235,6 @@ class Intake {
 
   IntakeRoutesOptions o_;
   RateLimiter limiter_;
-  std::vector<std::string> sinks_;  // used under the store's lock only
 };
 
 }  // namespace

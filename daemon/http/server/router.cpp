@@ -181,18 +181,24 @@ bool sha256(std::string_view data, unsigned char (&out)[32]) {
 }
 }  // namespace
 
-bool bearer_token_matches(std::optional<std::string_view> authorization, std::string_view token) {
-  if (!authorization || token.empty()) return false;
-  std::string_view v = *authorization;
+std::string_view bearer_credentials(std::string_view authorization) {
+  std::string_view v = authorization;
   constexpr std::string_view scheme = "bearer";
   if (v.size() <= scheme.size() || !iequals(v.substr(0, scheme.size()), scheme) ||
       v[scheme.size()] != ' ')
-    return false;
+    return {};
   v.remove_prefix(scheme.size());
   while (!v.empty() && v.front() == ' ')
     v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t'))
     v.remove_suffix(1);
+  return v;
+}
+
+bool bearer_token_matches(std::optional<std::string_view> authorization, std::string_view token) {
+  if (!authorization || token.empty()) return false;
+  const std::string_view v = bearer_credentials(*authorization);
+  if (v.empty()) return false;
   unsigned char got[32];
   unsigned char want[32];
   if (!sha256(v, got) || !sha256(token, want)) return false;

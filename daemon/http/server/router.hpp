@@ -101,6 +101,10 @@ bool parse_target(Request& request);
 // True for 127.0.0.0/8, ::1 and ::ffff:127.x.y.z; false for anything else, names included.
 bool is_loopback(std::string_view ip_address);
 
+// The credentials in an Authorization header value "Bearer <credentials>" (scheme in any case,
+// surrounding spaces dropped); empty when it is not one.
+std::string_view bearer_credentials(std::string_view authorization);
+
 // Checks an Authorization header value of the form "Bearer <token>" against `token`, comparing
 // SHA-256 digests with CRYPTO_memcmp so neither content nor length leaks through timing.
 bool bearer_token_matches(std::optional<std::string_view> authorization, std::string_view token);

@@ -262,8 +262,9 @@ TEST_F(Followup, WithdrawnConsentTakesThePlanAndItsFlagsBack) {
 
   // Evaluating again sends nothing more about the unshared flag.
   ASSERT_TRUE(followup::evaluate_all(*store_, std::nullopt, context(ymd(2026, 11, 25))));
-  for (std::size_t i = count; i < events().size(); ++i)
-    EXPECT_NE(events()[i].second, "overdue_action");
+  const auto after = events();
+  for (std::size_t i = count; i < after.size(); ++i)
+    EXPECT_NE(after[i].second, "overdue_action");
 }
 
 TEST_F(Followup, AnUnknownPupilIsRefusedNamingTheUpnAndNeverCreated) {

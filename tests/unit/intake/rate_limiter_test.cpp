@@ -3,6 +3,7 @@
 // header.
 #include <gtest/gtest.h>
 
+#include "daemon/http/server/router.hpp"
 #include "daemon/intake/api_key.hpp"
 #include "daemon/intake/rate_limiter.hpp"
 
@@ -61,12 +62,12 @@ TEST(ApiKey, KeysAreRandomWithAPrefixAndOnlyTheirHashIsKept) {
 }
 
 TEST(ApiKey, TheBearerHeaderIsParsedStrictly) {
-  EXPECT_EQ(bearer_key("Bearer clk_abc"), "clk_abc");
-  EXPECT_EQ(bearer_key("bearer  clk_abc "), "clk_abc");
-  EXPECT_EQ(bearer_key("Basic Y2xrX2FiYw=="), "");
-  EXPECT_EQ(bearer_key("Bearer "), "");
-  EXPECT_EQ(bearer_key(""), "");
-  EXPECT_EQ(bearer_key("Bearerclk_abc"), "");
+  EXPECT_EQ(http::bearer_credentials("Bearer clk_abc"), "clk_abc");
+  EXPECT_EQ(http::bearer_credentials("bearer  clk_abc "), "clk_abc");
+  EXPECT_EQ(http::bearer_credentials("Basic Y2xrX2FiYw=="), "");
+  EXPECT_EQ(http::bearer_credentials("Bearer "), "");
+  EXPECT_EQ(http::bearer_credentials(""), "");
+  EXPECT_EQ(http::bearer_credentials("Bearerclk_abc"), "");
 }
 
 }  // namespace
