@@ -65,4 +65,17 @@ std::filesystem::path default_data_dir() {
 #endif
 }
 
+std::string panel_public_url(const Config& config) {
+  std::string url = config.panel.public_url;
+  if (url.empty()) {
+    // A wildcard listener is not an address a browser can use; loopback is the safe guess.
+    std::string listen = config.serve.listen;
+    if (listen.starts_with("0.0.0.0:")) listen = "127.0.0.1" + listen.substr(7);
+    if (listen.starts_with("[::]:")) listen = "[::1]" + listen.substr(4);
+    url = (config.serve.tls_cert_file ? "https://" : "http://") + listen;
+  }
+  while (url.ends_with('/')) url.pop_back();
+  return url;
+}
+
 }  // namespace careerlink

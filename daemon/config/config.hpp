@@ -106,8 +106,8 @@ struct JobConfig {
 // [[sink]]: somewhere the outbox delivers to.
 struct SinkConfig {
   std::string name;
-  std::string type;  // "webhook"
-  std::string url;
+  std::string type;  // "webhook" | "arbor" | "sims"
+  std::string url;   // webhook: where batches go; arbor: the school's Arbor host
   std::optional<std::filesystem::path> secret_file;
   std::optional<std::string> secret_env;
   std::optional<std::filesystem::path> ca_file;
@@ -119,6 +119,12 @@ struct SinkConfig {
   // Carries the MIS write-back: follow-up flags as they are raised and cleared, and action plans
   // the pupil agreed to share with staff (and their withdrawal).
   bool writeback = true;
+  // arbor: the Partner App (API user) credentials; Basic auth.
+  std::string username;
+  std::optional<std::filesystem::path> password_file;
+  std::optional<std::string> password_env;
+  // sims: the folder the UDF value file and action-plan documents are written to.
+  std::optional<std::filesystem::path> folder;
 };
 
 // [[source]]: a folder the MIS drops its exports into, taken in by a sync:<name> job.
@@ -140,6 +146,28 @@ struct IntakeConfig {
   int rate_limit_per_minute = 120;  // per API key; over it: 429 with Retry-After
 };
 
+// [panel.oidc]: sign-in with the school's Microsoft Entra ID or Google Workspace account.
+struct OidcConfig {
+  std::string issuer;     // e.g. https://login.microsoftonline.com/<tenant>/v2.0; "" = off
+  std::string client_id;  // the app registration's client (application) id
+  std::optional<std::filesystem::path> client_secret_file;
+  std::optional<std::string> client_secret_env;
+  std::string label = "Sign in with your school account";
+  std::optional<std::filesystem::path> ca_file;  // PEM bundle for the provider; default: system
+  bool verify_tls = true;
+};
+
+// [panel]: the careers panel under /panel/ on the [serve] listener.
+struct PanelConfig {
+  bool enabled = true;
+  // How staff reach the service (deep links in MIS notes, the OIDC redirect); "" = from listen.
+  std::string public_url;
+  int session_idle_minutes = 30;
+  int session_max_hours = 12;
+  bool local_accounts = true;  // e-mail and password sign-in (break-glass, schools without SSO)
+  OidcConfig oidc;
+};
+
 struct Config {
   std::optional<std::filesystem::path> data_dir;
   LogConfig log;
@@ -149,6 +177,7 @@ struct Config {
   ServeConfig serve;
   OutboxConfig outbox;
   IntakeConfig intake;
+  PanelConfig panel;
   std::vector<JobConfig> jobs;
   std::vector<SinkConfig> sinks;
   std::vector<SourceConfig> sources;
@@ -178,6 +207,9 @@ void describe_config(std::ostream& out);
 // platform's usual place (/etc/careerlink/careerlink.toml;
 // %ProgramData%\careerlink\careerlink.toml), else none (built-in defaults).
 std::optional<std::filesystem::path> default_config_path();
+
+// [panel] public_url, or "http://<[serve] listen>" when it is not set (no trailing slash).
+std::string panel_public_url(const Config& config);
 
 // The platform's usual data directory: /var/lib/careerlink when running as root, else
 // $XDG_DATA_HOME/careerlink or ~/.local/share/careerlink; %ProgramData%\careerlink on Windows.

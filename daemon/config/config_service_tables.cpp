@@ -157,18 +157,20 @@ ConfigTable sink_table() {
       .name = "type",
       .type = KeyType::enumeration,
       .default_text = "(required)",
-      .description = "Kind of sink",
-      .allowed = {"webhook"},
+      .description = "Kind of sink: webhook (signed JSON batches), arbor (careers notes "
+                     "through Arbor's REST API), sims (UDF file and plan documents in a folder "
+                     "for SIMS to import)",
+      .allowed = {"webhook", "arbor", "sims"},
       .required = true,
       .store = [](Config& c, const ConfigValue& v) { c.sinks.back().type = v.as_string(); }});
   t.keys.push_back(ConfigKey{
       .name = "url",
       .type = KeyType::string,
-      .default_text = "(required)",
-      .description = "Where batches are POSTed (https:// unless on loopback)",
+      .default_text = "(webhook, arbor: required)",
+      .description = "webhook: where batches are POSTed; arbor: the school's Arbor address, "
+                     "e.g. https://example-school.uk.arbor.sc (https:// unless on loopback)",
       .pattern = "https?://.+",
       .pattern_help = "an http:// or https:// URL",
-      .required = true,
       .store = [](Config& c, const ConfigValue& v) { c.sinks.back().url = v.as_string(); }});
   for (auto& k : secret_keys(
            "secret", "HMAC-SHA256 key that signs every body",
@@ -207,6 +209,96 @@ ConfigTable sink_table() {
       .description = "Receive follow-up flags and the action plans pupils agreed to share with "
                      "staff, as they change (the MIS write-back)",
       .store = [](Config& c, const ConfigValue& v) { c.sinks.back().writeback = v.as_bool(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "username",
+      .type = KeyType::string,
+      .default_text = "\"\"",
+      .description = "arbor: the Partner App's API user name",
+      .store = [](Config& c, const ConfigValue& v) { c.sinks.back().username = v.as_string(); }});
+  for (auto& k : secret_keys(
+           "password", "arbor: the API user's password",
+           [](Config&c, const ConfigValue&v) { c.sinks.back().password_file = v.as_string(); },
+           [](Config&c, const ConfigValue&v) { c.sinks.back().password_env = v.as_string(); })) {
+    t.keys.push_back(std::move(k));
+  }
+  t.keys.push_back(path_key(
+      "folder", "sims: the folder SIMS imports from (UDF value file and plan documents)",
+      [](Config& c, const std::string& v) { c.sinks.back().folder = v; }));
+  return t;
+}
+
+ConfigTable panel_table() {
+  ConfigTable t{.path = "panel",
+                .description = "The careers panel for staff, under /panel/ on the [serve] listener"};
+  t.keys.push_back(ConfigKey{
+      .name = "enabled",
+      .type = KeyType::boolean,
+      .default_text = "true",
+      .description = "Serve the careers panel",
+      .store = [](Config& c, const ConfigValue& v) { c.panel.enabled = v.as_bool(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "public_url",
+      .type = KeyType::string,
+      .default_text = "\"\" (http://<listen>)",
+      .description = "The address staff use to reach careerlink, for deep links written into "
+                     "the MIS and the sign-in redirect, e.g. https://careers.school.example",
+      .pattern = "https?://[^/?#]+",
+      .pattern_help = "http:// or https:// and a host, with no path",
+      .store = [](Config& c, const ConfigValue& v) { c.panel.public_url = v.as_string(); }});
+  t.keys.push_back(integer_key(
+      "session_idle_minutes", "30", "A session unused for this long ends; staff sign in again", 1,
+      1440, [](Config& c, int v) { c.panel.session_idle_minutes = v; }));
+  t.keys.push_back(integer_key("session_max_hours", "12",
+                               "A session ends this long after sign-in, however busy", 1, 168,
+                               [](Config& c, int v) { c.panel.session_max_hours = v; }));
+  t.keys.push_back(ConfigKey{
+      .name = "local_accounts",
+      .type = KeyType::boolean,
+      .default_text = "true",
+      .description = "Allow e-mail and password sign-in (`careerlink users add`)",
+      .store = [](Config& c, const ConfigValue& v) { c.panel.local_accounts = v.as_bool(); }});
+  return t;
+}
+
+ConfigTable panel_oidc_table() {
+  ConfigTable t{.path = "panel.oidc",
+                .description = "Staff sign-in with the school's Microsoft Entra ID or Google "
+                               "Workspace account (OpenID Connect, code flow with PKCE)"};
+  t.keys.push_back(ConfigKey{
+      .name = "issuer",
+      .type = KeyType::string,
+      .default_text = "\"\" (off)",
+      .description = "The provider's issuer: https://login.microsoftonline.com/<tenant id>/v2.0 "
+                     "or https://accounts.google.com",
+      .pattern = "https?://.+",
+      .pattern_help = "an https:// URL",
+      .store = [](Config& c, const ConfigValue& v) { c.panel.oidc.issuer = v.as_string(); }});
+  t.keys.push_back(ConfigKey{
+      .name = "client_id",
+      .type = KeyType::string,
+      .default_text = "\"\"",
+      .description = "The app registration's client id",
+      .store = [](Config& c, const ConfigValue& v) { c.panel.oidc.client_id = v.as_string(); }});
+  for (auto& k : secret_keys(
+           "client_secret", "The app registration's client secret",
+           [](Config&c, const ConfigValue&v) { c.panel.oidc.client_secret_file = v.as_string(); },
+           [](Config&c, const ConfigValue&v) { c.panel.oidc.client_secret_env = v.as_string(); })) {
+    t.keys.push_back(std::move(k));
+  }
+  t.keys.push_back(ConfigKey{
+      .name = "label",
+      .type = KeyType::string,
+      .default_text = "\"Sign in with your school account\"",
+      .description = "The sign-in button's words",
+      .store = [](Config& c, const ConfigValue& v) { c.panel.oidc.label = v.as_string(); }});
+  t.keys.push_back(path_key("ca_file", "PEM CA bundle to verify the provider; default: system",
+                            [](Config& c, const std::string& v) { c.panel.oidc.ca_file = v; }));
+  t.keys.push_back(ConfigKey{
+      .name = "verify_tls",
+      .type = KeyType::boolean,
+      .default_text = "true",
+      .description = "Check the provider's certificate; turn off only for tests",
+      .store = [](Config& c, const ConfigValue& v) { c.panel.oidc.verify_tls = v.as_bool(); }});
   return t;
 }
 
@@ -300,7 +392,8 @@ ConfigTable source_table() {
 }  // namespace
 
 std::vector<ConfigTable> service_config_tables() {
-  return {serve_table(), outbox_table(), intake_table(), job_table(), sink_table(), source_table()};
+  return {serve_table(), outbox_table(), intake_table(), panel_table(), panel_oidc_table(),
+          job_table(),   sink_table(),   source_table()};
 }
 
 }  // namespace careerlink

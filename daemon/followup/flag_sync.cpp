@@ -5,6 +5,7 @@
 
 #include <map>
 
+#include "daemon/followup/pupil_status.hpp"
 #include "daemon/followup/writeback_events.hpp"
 
 namespace careerlink::followup {
@@ -60,7 +61,7 @@ std::chrono::year_month_day local_date(const Config& config, TimePoint now) {
 }
 
 StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pupil,
-                                          const SyncContext& context) {
+                                          const SyncContext& context, bool records_changed) {
   FlagChanges changes;
   auto facts = tx.pupil_facts(pupil);
   if (!facts) return std::unexpected(facts.error());
@@ -126,6 +127,11 @@ StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pup
       auto sent = enqueue_flag_event(tx, context.sinks, "flag.cleared", who, s, outward, "1");
       if (!sent) return std::unexpected(sent.error());
     }
+  }
+  if (records_changed || changes.raised + changes.changed + changes.cleared > 0) {
+    auto sent =
+        enqueue_pupil_status(tx, context.sinks, **facts, changes.open, plan_shared, context.now);
+    if (!sent) return std::unexpected(sent.error());
   }
   return changes;
 }

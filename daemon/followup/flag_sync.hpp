@@ -53,9 +53,12 @@ std::chrono::year_month_day local_date(const Config& config, TimePoint now);
 // `sinks` must outlive the context.
 SyncContext sync_context(const Config& config, std::span<const std::string> sinks, TimePoint now);
 
-// One pupil, in `tx`. A pupil who is no longer in the store has nothing to do.
+// One pupil, in `tx`. A pupil who is no longer in the store has nothing to do. When a flag
+// changed, or `records_changed` says the caller changed the pupil's plan, destinations or
+// ticks, a `pupil.status` event (pupil_status.hpp) follows the flag events.
 StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pupil,
-                                          const SyncContext& context);
+                                          const SyncContext& context,
+                                          bool records_changed = false);
 
 struct EvaluationRun {
   std::size_t pupils = 0;

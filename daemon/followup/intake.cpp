@@ -116,12 +116,12 @@ std::expected<InterviewAccepted, IntakeFailure> take_interview(Store& store, Sto
     }
   }
 
-  auto flags = sync_pupil_flags(tx, pupil, context);
+  auto flags = sync_pupil_flags(tx, pupil, context, /*records_changed=*/true);
   if (!flags) return std::unexpected(store_failure(flags.error()));
   accepted.flags = std::move(*flags);
   if (write->previous_pupil != 0 && write->previous_pupil != pupil) {
     // The interview was moved to another pupil (a corrected UPN): the first one's flags change.
-    auto moved = sync_pupil_flags(tx, write->previous_pupil, context);
+    auto moved = sync_pupil_flags(tx, write->previous_pupil, context, /*records_changed=*/true);
     if (!moved) return std::unexpected(store_failure(moved.error()));
   }
 
@@ -149,7 +149,7 @@ std::expected<DestinationAccepted, IntakeFailure> take_destination(Store& store,
   if (!added) return std::unexpected(store_failure(added.error()));
   DestinationAccepted accepted{added->first, added->second, found->pupil.upn, {}};
   if (!accepted.added) return accepted;
-  auto flags = sync_pupil_flags(tx, found->pupil.id, context);
+  auto flags = sync_pupil_flags(tx, found->pupil.id, context, /*records_changed=*/true);
   if (!flags) return std::unexpected(store_failure(flags.error()));
   accepted.flags = std::move(*flags);
   if (auto a = audit(store, sender, "destination.create", found->pupil.upn,

@@ -14,6 +14,7 @@
 #include "daemon/http/server/admin_routes.hpp"
 #include "daemon/http/server/http_server.hpp"
 #include "daemon/intake/intake_routes.hpp"
+#include "plugins/panel/panel_routes.hpp"
 #include "daemon/logging/logging.hpp"
 #include "daemon/metrics/metrics.hpp"
 #include "daemon/outbox/outbox_worker.hpp"
@@ -353,6 +354,25 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
   intake_options.store = &shared;
   intake_options.config = [&snapshot] { return snapshot.get(); };
   intake::add_intake_routes(router, std::move(intake_options));
+  std::shared_ptr<void> panel;  // the panel's state; outlives the server (declared before it)
+  if (config.panel.enabled) {
+    auto panel_store = open_sqlite_store(options.data_dir, sqlite_options(config));
+    if (!panel_store) {
+      spdlog::critical("store: {}", panel_store.error().message);
+      return kExitIo;
+    }
+    auto oidc_secret = read_secret("panel.oidc.client_secret", config.panel.oidc.client_secret_file,
+                                   config.panel.oidc.client_secret_env);
+    if (!oidc_secret) {
+      spdlog::critical("{}", oidc_secret.error());
+      return kExitConfig;
+    }
+    panel::PanelOptions panel_options;
+    panel_options.store = std::move(*panel_store);
+    panel_options.config = [&snapshot] { return snapshot.get(); };
+    panel_options.oidc_client_secret = oidc_secret->value_or("");
+    panel = panel::add_panel_routes(router, std::move(panel_options));
+  }
   http::ServerOptions server_options;
   server_options.listen = listen;
   server_options.threads = static_cast<std::size_t>(config.serve.threads);
@@ -377,6 +397,7 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
                             endpoint.address + ":" + std::to_string(endpoint.port);
   spdlog::info("careerlink ready: listening on {} ({} sinks, {} jobs)", where,
                live.current().sinks.size(), live.current().job_count);
+  if (panel) spdlog::info("careers panel: {}/panel/", panel_public_url(config));
   hooks.on_ready("listening on " + where);
 
   // Wait for a stop, pinging the watchdog and taking reload requests on the way.

@@ -19,7 +19,7 @@ outbox::WorkerOptions worker_options(const OutboxConfig& c) {
   return o;
 }
 
-outbox::SinkSettings sink_settings(const SinkConfig& s) {
+outbox::SinkSettings sink_settings(const Config& config, const SinkConfig& s) {
   outbox::SinkSettings settings;
   settings.name = s.name;
   settings.values["url"] = s.url;
@@ -31,6 +31,11 @@ outbox::SinkSettings sink_settings(const SinkConfig& s) {
   settings.values["verify_tls"] = s.verify_tls ? "true" : "false";
   if (!s.proxy.empty()) settings.values["proxy"] = s.proxy;
   settings.values["timeout_seconds"] = std::to_string(s.timeout_seconds);
+  if (!s.username.empty()) settings.values["username"] = s.username;
+  if (s.password_file) settings.values["password_file"] = s.password_file->string();
+  if (s.password_env) settings.values["password_env"] = *s.password_env;
+  if (s.folder) settings.values["folder"] = s.folder->string();
+  settings.values["panel_url"] = panel_public_url(config);
   return settings;
 }
 
@@ -50,7 +55,7 @@ std::expected<SinkRuntimes, std::string> build_sinks(const Config& config,
   for (const auto& s : config.sinks) {
     auto runtime = std::make_unique<SinkRuntime>();
     runtime->name = s.name;
-    auto sink = outbox::make_sink(s.type, sink_settings(s));
+    auto sink = outbox::make_sink(s.type, sink_settings(config, s));
     if (!sink) return std::unexpected("sink " + s.name + ": " + sink.error());
     auto store = open_sqlite_store(data_dir, sqlite_options(config));
     if (!store) return std::unexpected("store: " + store.error().message);

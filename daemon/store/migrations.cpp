@@ -122,6 +122,8 @@ std::span<const Migration> migrations() {
       Migration{5, "files taken in by scheduled source syncs", source_files_schema_sql()},
       Migration{6, "guidance records, versioned plans, destinations, follow-up flags, API keys",
                 guidance_schema_sql()},
+      Migration{7, "staff sign-in for the careers panel, tutors' ticks and notes",
+                panel_schema_sql()},
   };
   return kMigrations;
 }

@@ -21,5 +21,6 @@ std::string_view job_runs_schema_sql();      // sqlite_job_runs.cpp
 std::string_view audit_schema_sql();         // sqlite_audit.cpp
 std::string_view source_files_schema_sql();  // sqlite_source_files.cpp
 std::string_view guidance_schema_sql();      // sqlite_guidance.cpp
+std::string_view panel_schema_sql();         // sqlite_staff_access.cpp
 
 }  // namespace careerlink::sqlite

@@ -135,6 +135,8 @@ int to_int(std::int64_t v) {
   return static_cast<int>(v);
 }
 
+}  // namespace
+
 StoreResult<std::optional<guidance::ActionPlan>> load_plan(Connection& db, std::int64_t interview,
                                                            int version) {
   auto st = db.prepare(
@@ -172,6 +174,8 @@ StoreResult<std::optional<guidance::ActionPlan>> load_plan(Connection& db, std::
   head.plan.actions = std::move(*actions);
   return std::optional<guidance::ActionPlan>{std::move(head.plan)};
 }
+
+namespace {
 
 StoreResult<void> insert_plan(Connection& db, std::int64_t interview, int version,
                               const guidance::ActionPlan& plan, std::string_view by,
@@ -426,6 +430,7 @@ StoreResult<InterviewWrite> SqliteTransaction::put_interview(SchoolId school, st
       CAREERLINK_TRY(top);
       w.plan_version = sqlite::to_int(top->front()) + 1;
       CAREERLINK_TRY(sqlite::insert_plan(db_, w.id, w.plan_version, *iv.plan, provider, now));
+      CAREERLINK_TRY(sqlite::carry_forward_ticks(db_, w.id, w.plan_version));
     } else {
       w.plan_version = 0;  // the plan was taken out; its versions stay as history
     }

@@ -14,6 +14,12 @@ namespace careerlink::sqlite {
 
 class SqliteTransaction;
 
+// sqlite_guidance.cpp: one version of an interview's plan, with its actions in order.
+StoreResult<std::optional<guidance::ActionPlan>> load_plan(Connection& db, std::int64_t interview,
+                                                           int version);
+// sqlite_follow_up.cpp: tutors' ticks carried into a new version of the plan.
+StoreResult<void> carry_forward_ticks(Connection& db, std::int64_t interview, int version);
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Connection> db, int version)
@@ -86,7 +92,32 @@ class SqliteStore final : public Store {
   // Follow-up flags: sqlite_flags.cpp.
   StoreResult<std::vector<FlagRow>> list_flags(const FlagFilter& filter) override;
 
+  // Staff accounts and panel sessions: sqlite_staff_access.cpp.
+  StoreResult<std::int64_t> put_staff_account(const StaffAccount& account, TimePoint now) override;
+  StoreResult<std::optional<StaffAccount>> find_staff_account(std::string_view email) override;
+  StoreResult<std::vector<StaffAccount>> list_staff_accounts() override;
+  StoreResult<bool> remove_staff_account(std::string_view email) override;
+  StoreResult<bool> set_staff_password(std::string_view email, std::string_view hash) override;
+  StoreResult<void> note_sign_in(std::string_view email, bool ok, TimePoint now, int max_failures,
+                                 std::chrono::minutes lock) override;
+  StoreResult<bool> is_mis_staff(std::string_view email) override;
+  StoreResult<std::vector<StaffAssignment>> staff_assignments(std::string_view email) override;
+  StoreResult<std::int64_t> data_version() override;
+  StoreResult<void> save_session(const PanelSession& session) override;
+  StoreResult<std::vector<PanelSession>> live_sessions(TimePoint idle_since,
+                                                       TimePoint created_since) override;
+  StoreResult<void> touch_session(std::string_view id_sha256, TimePoint at) override;
+  StoreResult<void> delete_session(std::string_view id_sha256) override;
+  StoreResult<std::int64_t> purge_sessions(TimePoint idle_before,
+                                           TimePoint created_before) override;
+
+  // Tutors' follow-up: sqlite_follow_up.cpp.
+  StoreResult<std::vector<FollowUpNote>> follow_up_notes(std::int64_t pupil) override;
+  StoreResult<std::vector<ActionUpdate>> action_updates(std::int64_t pupil) override;
+  StoreResult<std::optional<CurrentPlan>> current_plan(std::int64_t pupil) override;
+
   Connection& db() { return *db_; }
+  StoreResult<void> load_grants(StaffAccount& account);
 
   StoreResult<void> load_key_schools(ApiKeyInfo& key);
 
@@ -136,6 +167,16 @@ class SqliteTransaction final : public StoreTransaction {
   StoreResult<void> update_flag(std::int64_t flag, const rules::Flag& now_is, bool shared) override;
   StoreResult<void> clear_flag(std::int64_t flag, TimePoint now) override;
   StoreResult<std::vector<std::int64_t>> take_rules_pending(std::size_t max) override;
+
+  // Tutors' follow-up: sqlite_follow_up.cpp.
+  StoreResult<std::optional<CurrentPlan>> current_plan(std::int64_t pupil) override;
+  StoreResult<bool> set_action_status(std::int64_t pupil, std::string_view action_id,
+                                      std::string_view status, std::string_view by,
+                                      std::string_view on_date, TimePoint now) override;
+  StoreResult<std::int64_t> add_follow_up_note(std::int64_t pupil, std::string_view text,
+                                               std::string_view author, TimePoint now) override;
+  StoreResult<std::optional<guidance::Destination>> latest_intended_destination(
+      std::int64_t pupil) override;
 
   StoreResult<void> commit() override {
     CAREERLINK_TRY(db_.exec("COMMIT"));

@@ -245,6 +245,82 @@ struct FlagRow {
   std::optional<std::string> tutor_group;
 };
 
+// --- Staff sign-in for the careers panel (sqlite_staff_access.cpp) ---
+
+// A role given to a member of staff in careerlink itself (`careerlink users add`), on top of
+// what the MIS says they look after. `scope` narrows it: the NC year code for head_of_year, the
+// tutor group's name for tutor; empty for the whole-school roles.
+struct StaffGrant {
+  std::string school_urn;
+  std::string role;  // tutor | head_of_year | careers_leader | adviser | admin
+  std::string scope;
+  bool operator==(const StaffGrant&) const = default;
+};
+
+struct StaffAccount {
+  std::int64_t id = 0;
+  std::string email;  // lower case
+  std::optional<std::string> display_name;
+  std::optional<std::string> password_hash;  // none: signs in through the school's OIDC only
+  bool disabled = false;
+  int failed_sign_ins = 0;
+  std::optional<TimePoint> locked_until;
+  std::vector<StaffGrant> grants;
+  TimePoint created_at{};
+  std::string created_by;
+};
+
+// What the MIS says one member of staff looks after: a tutor group they tutor, a year group
+// they head, a class they teach (group_staff, matched by e-mail).
+struct StaffAssignment {
+  std::string school_urn;
+  std::string group_kind;  // tutor | year | class
+  std::string group_name;
+  std::string role;  // as the MIS export named it: tutor, head_of_year, ...
+};
+
+// A signed-in panel session. Only a hash of the session id is stored.
+struct PanelSession {
+  std::string id_sha256;
+  std::string email;
+  std::string csrf_token;
+  std::string method;  // "password" | "oidc"
+  TimePoint created_at{};
+  TimePoint last_seen{};
+  std::string remote;  // the address it signed in from
+};
+
+// --- Tutors' follow-up (sqlite_follow_up.cpp) ---
+
+struct FollowUpNote {
+  std::int64_t id = 0;
+  std::int64_t pupil_id = 0;
+  std::string text;
+  std::string author;  // staff e-mail
+  TimePoint at{};
+};
+
+// A tick-off of one action of a plan, kept as history even when the adviser sends a new version.
+struct ActionUpdate {
+  std::int64_t interview_id = 0;
+  std::string action_id;
+  std::string status;  // open | done | dropped
+  std::string by;      // staff e-mail
+  TimePoint at{};
+};
+
+// The pupil's current plan (the latest interview that has one) with what identifies it.
+struct CurrentPlan {
+  std::int64_t interview_id = 0;
+  std::string provider;
+  std::string external_id;
+  int version = 0;
+  std::string interview_date;
+  std::string adviser_name;
+  bool share_with_staff = false;
+  guidance::ActionPlan plan;
+};
+
 // One unit of work. Destroying it without commit() rolls everything back, so a file that
 // fails half-way leaves no trace.
 class StoreTransaction {
@@ -297,6 +373,19 @@ class StoreTransaction {
   // Pupils whose rule inputs changed since their flags were last worked out (an import changed
   // their attendance, year, ...): up to `max` of them, taken off the list.
   virtual StoreResult<std::vector<std::int64_t>> take_rules_pending(std::size_t max) = 0;
+
+  // Tutors' follow-up. The current plan (nullopt: none). Setting an action's status changes it
+  // in the current plan version and keeps the change as history; false when the current plan
+  // has no such action or it already has that status.
+  virtual StoreResult<std::optional<CurrentPlan>> current_plan(std::int64_t pupil) = 0;
+  virtual StoreResult<bool> set_action_status(std::int64_t pupil, std::string_view action_id,
+                                              std::string_view status, std::string_view by,
+                                              std::string_view on_date, TimePoint now) = 0;
+  virtual StoreResult<std::int64_t> add_follow_up_note(std::int64_t pupil, std::string_view text,
+                                                       std::string_view author, TimePoint now) = 0;
+  // The latest intended destination record (nullopt: none recorded).
+  virtual StoreResult<std::optional<guidance::Destination>> latest_intended_destination(
+      std::int64_t pupil) = 0;
 
   virtual StoreResult<void> commit() = 0;
 };
@@ -384,6 +473,42 @@ class Store {
   virtual StoreResult<bool> revoke_api_key(std::string_view id_or_prefix, TimePoint now) = 0;
 
   virtual StoreResult<std::vector<FlagRow>> list_flags(const FlagFilter& filter) = 0;
+
+  // Staff accounts: inserted or updated by e-mail (grants replaced; the password hash only
+  // when given).
+  virtual StoreResult<std::int64_t> put_staff_account(const StaffAccount& account,
+                                                      TimePoint now) = 0;
+  virtual StoreResult<std::optional<StaffAccount>> find_staff_account(std::string_view email) = 0;
+  virtual StoreResult<std::vector<StaffAccount>> list_staff_accounts() = 0;
+  // Also ends the account's sessions. False when there is no such account.
+  virtual StoreResult<bool> remove_staff_account(std::string_view email) = 0;
+  // Sets a new password hash, unlocks the account and ends its sessions.
+  virtual StoreResult<bool> set_staff_password(std::string_view email, std::string_view hash) = 0;
+  // Counts a failed password sign-in (locking the account for `lock` after `max_failures`), or
+  // clears the count after a good one.
+  virtual StoreResult<void> note_sign_in(std::string_view email, bool ok, TimePoint now,
+                                         int max_failures, std::chrono::minutes lock) = 0;
+  // Whether the MIS knows this e-mail as a member of staff, and what they look after.
+  virtual StoreResult<bool> is_mis_staff(std::string_view email) = 0;
+  virtual StoreResult<std::vector<StaffAssignment>> staff_assignments(std::string_view email) = 0;
+
+  // A number that changes whenever another connection commits (SQLite's data_version): what
+  // the panel's page cache checks to know its pages are still current.
+  virtual StoreResult<std::int64_t> data_version() = 0;
+
+  // Panel sessions.
+  virtual StoreResult<void> save_session(const PanelSession& session) = 0;
+  virtual StoreResult<std::vector<PanelSession>> live_sessions(TimePoint idle_since,
+                                                               TimePoint created_since) = 0;
+  virtual StoreResult<void> touch_session(std::string_view id_sha256, TimePoint at) = 0;
+  virtual StoreResult<void> delete_session(std::string_view id_sha256) = 0;
+  virtual StoreResult<std::int64_t> purge_sessions(TimePoint idle_before,
+                                                   TimePoint created_before) = 0;
+
+  // Tutors' follow-up, newest first.
+  virtual StoreResult<std::vector<FollowUpNote>> follow_up_notes(std::int64_t pupil) = 0;
+  virtual StoreResult<std::vector<ActionUpdate>> action_updates(std::int64_t pupil) = 0;
+  virtual StoreResult<std::optional<CurrentPlan>> current_plan(std::int64_t pupil) = 0;
 
   // The migration number the database is at.
   virtual int schema_version() const = 0;
