@@ -1,4 +1,4 @@
-// `careerlink outbox list|retry|drop` and `careerlink audit list`: what operators use to see
+// `careerlink outbox list|retry|drop`: what operators use to see
 // what is waiting or dead, replay dead letters and drop what must never be sent. Every retry
 // and drop is written to the audit trail.
 #include <CLI/CLI.hpp>
@@ -22,6 +22,7 @@ struct ListArgs {
   std::optional<std::string> sink;
   std::string format = "table";
   std::size_t limit = 200;
+  bool payload = false;  // json: include each message's payload (pupil records: audited)
 };
 
 int list_outbox(Context& context, const ListArgs& args) {
@@ -47,7 +48,15 @@ int list_outbox(Context& context, const ListArgs& args) {
       j["created_at"] = iso_utc(m.created_at);
       j["next_attempt_at"] = iso_utc(m.next_attempt_at);
       j["last_error"] = m.last_error ? nlohmann::ordered_json(*m.last_error) : nullptr;
+      auto payload = nlohmann::ordered_json::parse(m.payload, nullptr, false);
+      j["event"] = payload.is_object() && payload.contains("event") ? payload["event"]
+                                                                    : nlohmann::ordered_json();
+      if (args.payload) j["payload"] = std::move(payload);
       out.push_back(std::move(j));
+    }
+    if (args.payload) {
+      audit(*store, "outbox.view_payloads", "outbox:" + args.sink.value_or("*"),
+            std::to_string(messages->size()) + " messages");
     }
     std::cout << out.dump(2) << '\n';
     return exit_code::ok;
@@ -108,31 +117,6 @@ int drop(Context& context, std::int64_t id) {
   return exit_code::ok;
 }
 
-int list_audit(Context& context, const AuditFilter& filter, const std::string& format) {
-  Store* store = context.store();
-  if (!store) return exit_code::io_error;
-  auto events = store->list_audit(filter);
-  if (!events) {
-    return store_failure(events.error());
-  }
-  auto out = nlohmann::ordered_json::array();
-  for (const auto& e : *events) {
-    if (format == "json") {
-      out.push_back({{"at", iso_utc(e.at)},
-                     {"actor", e.actor},
-                     {"action", e.action},
-                     {"object", e.object},
-                     {"origin", e.origin},
-                     {"detail", e.detail}});
-    } else {
-      std::cout << iso_utc(e.at) << "  " << e.actor << "  " << e.action << "  " << e.object << "  "
-                << e.origin << (e.detail.empty() ? "" : "  " + e.detail) << '\n';
-    }
-  }
-  if (format == "json") std::cout << out.dump(2) << '\n';
-  return exit_code::ok;
-}
-
 }  // namespace
 
 void add_outbox_commands(CLI::App& app, Context& context, Action& action) {
@@ -142,6 +126,8 @@ void add_outbox_commands(CLI::App& app, Context& context, Action& action) {
   auto list_args = std::make_shared<ListArgs>();
   auto* list = outbox->add_subcommand("list", "List outbox messages (newest first)");
   list->add_flag("--dead", list_args->dead, "only dead letters");
+  list->add_flag("--payload", list_args->payload,
+                 "json: include each message's payload (pupil records; the view is audited)");
   list->add_option("--sink", list_args->sink, "only this sink");
   list->add_option("--limit", list_args->limit, "at most this many (default 200)");
   list->add_option("--format", list_args->format, "table (default) or json")
@@ -173,20 +159,6 @@ void add_outbox_commands(CLI::App& app, Context& context, Action& action) {
   drop_cmd->add_option("ID", *drop_id, "message id (from outbox list)")->required();
   drop_cmd->callback([&context, &action, drop_id] {
     action = [&context, drop_id] { return drop(context, *drop_id); };
-  });
-
-  auto* audit_cmd = app.add_subcommand("audit", "Read the audit trail");
-  audit_cmd->require_subcommand(1);
-  auto filter = std::make_shared<AuditFilter>();
-  auto format = std::make_shared<std::string>("text");
-  auto* audit_list = audit_cmd->add_subcommand("list", "Audit events, newest first");
-  audit_list->add_option("--object", filter->object, "only events about this, e.g. outbox:42");
-  audit_list->add_option("--action", filter->action, "only this action, e.g. outbox.drop");
-  audit_list->add_option("--limit", filter->limit, "at most this many (default 200)");
-  audit_list->add_option("--format", *format, "text (default) or json")
-      ->check(CLI::IsMember({"text", "json"}));
-  audit_list->callback([&context, &action, filter, format] {
-    action = [&context, filter, format] { return list_audit(context, *filter, *format); };
   });
 }
 

@@ -37,7 +37,8 @@ struct UserArgs {
   std::string format = "text";
   std::string pupil;
   std::string action_filter;
-  std::size_t limit = 100;
+  std::string object;
+  std::size_t limit = 200;
 };
 
 // The password to set: read from stdin (one line), or generated.
@@ -104,7 +105,8 @@ int add_user(Context& context, const UserArgs& a) {
   }
   auto put = store->put_staff_account(account, std::chrono::system_clock::now());
   if (!put) return store_failure(put.error());
-  audit(*store, *existing ? "staff_account.grant" : "staff_account.create", "staff:" + account.email,
+  audit(*store, *existing ? "staff_account.grant" : "staff_account.create",
+        "staff:" + account.email,
         a.role + " at " + urn + (grant.scope.empty() ? "" : " (" + grant.scope + ")"));
   std::cout << (*existing ? "Updated " : "Added ") << account.email << ": " << a.role << " at "
             << urn << (grant.scope.empty() ? "" : " (" + grant.scope + ")") << '\n';
@@ -190,7 +192,8 @@ int list_users(Context& context, const UserArgs& a) {
                  "school's account as tutors; add others with `careerlink users add`.\n";
     return exit_code::ok;
   }
-  std::cout << std::left << std::setw(36) << "EMAIL" << std::setw(10) << "PASSWORD" << "ROLES\n";
+  std::cout << std::left << std::setw(36) << "EMAIL" << std::setw(10) << "PASSWORD"
+            << "ROLES\n";
   for (const auto& acc : *accounts) {
     std::string pw = acc.password_hash ? "yes" : "no";
     if (acc.locked_until && *acc.locked_until > now) pw = "locked";
@@ -210,6 +213,7 @@ int list_audit(Context& context, const UserArgs& a) {
     if (!pupil) return store_failure(pupil.error());
     filter.object = "pupil:" + (*pupil ? (*pupil)->upn : a.pupil);
   }
+  if (!a.object.empty()) filter.object = a.object;
   if (!a.action_filter.empty()) filter.action = a.action_filter;
   auto events = store->list_audit(filter);
   if (!events) return store_failure(events.error());
@@ -274,8 +278,9 @@ void add_staff_access_commands(CLI::App& app, Context& context, Action& action) 
   audit_cmd->require_subcommand(1);
   auto* alist = audit_cmd->add_subcommand("list", "Audit events, newest first");
   alist->add_option("--pupil", args->pupil, "Only events about this pupil (UPN)");
+  alist->add_option("--object", args->object, "Only events about this, e.g. outbox:42");
   alist->add_option("--action", args->action_filter, "Only this action, e.g. panel.view_pupil");
-  alist->add_option("--limit", args->limit, "At most this many (default 100)");
+  alist->add_option("--limit", args->limit, "At most this many (default 200)");
   alist->add_option("--format", args->format)->check(CLI::IsMember({"text", "json"}));
   alist->callback([&, args] { action = [&, args] { return list_audit(context, *args); }; });
 }

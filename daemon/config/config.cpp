@@ -74,7 +74,8 @@ std::string panel_public_url(const Config& config) {
     if (listen.starts_with("[::]:")) listen = "[::1]" + listen.substr(4);
     url = (config.serve.tls_cert_file ? "https://" : "http://") + listen;
   }
-  while (url.ends_with('/')) url.pop_back();
+  while (url.ends_with('/'))
+    url.pop_back();
   return url;
 }
 

@@ -221,21 +221,22 @@ ConfigTable sink_table() {
            [](Config&c, const ConfigValue&v) { c.sinks.back().password_env = v.as_string(); })) {
     t.keys.push_back(std::move(k));
   }
-  t.keys.push_back(path_key(
-      "folder", "sims: the folder SIMS imports from (UDF value file and plan documents)",
-      [](Config& c, const std::string& v) { c.sinks.back().folder = v; }));
+  t.keys.push_back(
+      path_key("folder", "sims: the folder SIMS imports from (UDF value file and plan documents)",
+               [](Config& c, const std::string& v) { c.sinks.back().folder = v; }));
   return t;
 }
 
 ConfigTable panel_table() {
-  ConfigTable t{.path = "panel",
-                .description = "The careers panel for staff, under /panel/ on the [serve] listener"};
-  t.keys.push_back(ConfigKey{
-      .name = "enabled",
-      .type = KeyType::boolean,
-      .default_text = "true",
-      .description = "Serve the careers panel",
-      .store = [](Config& c, const ConfigValue& v) { c.panel.enabled = v.as_bool(); }});
+  ConfigTable t{
+      .path = "panel",
+      .description = "The careers panel for staff, under /panel/ on the [serve] listener"};
+  t.keys.push_back(
+      ConfigKey{.name = "enabled",
+                .type = KeyType::boolean,
+                .default_text = "true",
+                .description = "Serve the careers panel",
+                .store = [](Config& c, const ConfigValue& v) { c.panel.enabled = v.as_bool(); }});
   t.keys.push_back(ConfigKey{
       .name = "public_url",
       .type = KeyType::string,
@@ -245,9 +246,9 @@ ConfigTable panel_table() {
       .pattern = "https?://[^/?#]+",
       .pattern_help = "http:// or https:// and a host, with no path",
       .store = [](Config& c, const ConfigValue& v) { c.panel.public_url = v.as_string(); }});
-  t.keys.push_back(integer_key(
-      "session_idle_minutes", "30", "A session unused for this long ends; staff sign in again", 1,
-      1440, [](Config& c, int v) { c.panel.session_idle_minutes = v; }));
+  t.keys.push_back(integer_key("session_idle_minutes", "30",
+                               "A session unused for this long ends; staff sign in again", 1, 1440,
+                               [](Config& c, int v) { c.panel.session_idle_minutes = v; }));
   t.keys.push_back(integer_key("session_max_hours", "12",
                                "A session ends this long after sign-in, however busy", 1, 168,
                                [](Config& c, int v) { c.panel.session_max_hours = v; }));
@@ -262,8 +263,9 @@ ConfigTable panel_table() {
 
 ConfigTable panel_oidc_table() {
   ConfigTable t{.path = "panel.oidc",
-                .description = "Staff sign-in with the school's Microsoft Entra ID or Google "
-                               "Workspace account (OpenID Connect, code flow with PKCE)"};
+                .description =
+                    "Staff sign-in with the school's Microsoft Entra ID or Google "
+                    "Workspace account (OpenID Connect, code flow with PKCE)"};
   t.keys.push_back(ConfigKey{
       .name = "issuer",
       .type = KeyType::string,
@@ -392,8 +394,8 @@ ConfigTable source_table() {
 }  // namespace
 
 std::vector<ConfigTable> service_config_tables() {
-  return {serve_table(), outbox_table(), intake_table(), panel_table(), panel_oidc_table(),
-          job_table(),   sink_table(),   source_table()};
+  return {serve_table(),      outbox_table(), intake_table(), panel_table(),
+          panel_oidc_table(), job_table(),    sink_table(),   source_table()};
 }
 
 }  // namespace careerlink

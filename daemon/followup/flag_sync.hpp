@@ -57,8 +57,7 @@ SyncContext sync_context(const Config& config, std::span<const std::string> sink
 // changed, or `records_changed` says the caller changed the pupil's plan, destinations or
 // ticks, a `pupil.status` event (pupil_status.hpp) follows the flag events.
 StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pupil,
-                                          const SyncContext& context,
-                                          bool records_changed = false);
+                                          const SyncContext& context, bool records_changed = false);
 
 struct EvaluationRun {
   std::size_t pupils = 0;

@@ -26,14 +26,10 @@ nlohmann::json plan_json(const CurrentPlan& c) {
     j["done_on"] = a.done_on ? nlohmann::json(*a.done_on) : nullptr;
     actions.push_back(std::move(j));
   }
-  nlohmann::json p{{"interview_id", c.interview_id},
-                   {"provider", c.provider},
-                   {"external_id", c.external_id},
-                   {"version", c.version},
-                   {"interview_date", c.interview_date},
-                   {"adviser", c.adviser_name},
-                   {"summary", c.plan.summary},
-                   {"actions", std::move(actions)}};
+  nlohmann::json p{{"interview_id", c.interview_id},     {"provider", c.provider},
+                   {"external_id", c.external_id},       {"version", c.version},
+                   {"interview_date", c.interview_date}, {"adviser", c.adviser_name},
+                   {"summary", c.plan.summary},          {"actions", std::move(actions)}};
   p["next_review"] = c.plan.next_review ? nlohmann::json(*c.plan.next_review) : nullptr;
   return p;
 }
@@ -76,10 +72,8 @@ StoreResult<void> enqueue_pupil_status(StoreTransaction& tx, std::span<const std
                                        std::span<const rules::Flag> open, bool plan_shared,
                                        TimePoint now) {
   if (sinks.empty()) return {};
-  PupilStatusInputs in{.pupil = {facts.school_urn, facts.upn},
-                       .open = open,
-                       .plan_shared = plan_shared,
-                       .now = now};
+  PupilStatusInputs in{
+      .pupil = {facts.school_urn, facts.upn}, .open = open, .plan_shared = plan_shared, .now = now};
   for (const auto& iv : facts.interviews) {
     if (!in.last_interview_date || iv.date > *in.last_interview_date)
       in.last_interview_date = iv.date;
@@ -91,8 +85,7 @@ StoreResult<void> enqueue_pupil_status(StoreTransaction& tx, std::span<const std
   if (!intended) return std::unexpected(intended.error());
   in.latest_intended = std::move(*intended);
   const std::string text = pupil_status_json(in).dump();
-  const std::string key =
-      "status:" + facts.school_urn + ":" + facts.upn + ":" + change_key(now);
+  const std::string key = "status:" + facts.school_urn + ":" + facts.upn + ":" + change_key(now);
   for (const auto& sink : sinks) {
     auto queued = tx.enqueue(OutboxDraft{sink, key, text});
     if (!queued) return std::unexpected(queued.error());

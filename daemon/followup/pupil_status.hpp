@@ -22,7 +22,7 @@ struct PupilStatusInputs {
   std::span<const rules::Flag> open;  // as evaluated, shared or not
   bool plan_shared = false;
   std::optional<std::string> last_interview_date;
-  std::optional<CurrentPlan> plan;                      // the current plan, shared or not
+  std::optional<CurrentPlan> plan;                       // the current plan, shared or not
   std::optional<guidance::Destination> latest_intended;  // the latest intended destination record
   TimePoint now{};
 };

@@ -1,8 +1,8 @@
 #include "daemon/followup/tutor_follow_up.hpp"
 
-#include <chrono>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <chrono>
 
 namespace careerlink::followup {
 namespace {
@@ -32,10 +32,10 @@ StoreResult<TickOutcome> tick_action(Store& store, StoreTransaction& tx, std::in
   if (!*changed) return TickOutcome::unchanged;
   auto flags = sync_pupil_flags(tx, pupil, context, /*records_changed=*/true);
   if (!flags) return std::unexpected(flags.error());
-  auto a = audit(store, who, "action.update", upn,
-                 fmt::format("action {} of interview {} marked {}", action_id,
-                             (*plan)->external_id, status),
-                 context.now);
+  auto a = audit(
+      store, who, "action.update", upn,
+      fmt::format("action {} of interview {} marked {}", action_id, (*plan)->external_id, status),
+      context.now);
   if (!a) return std::unexpected(a.error());
   return TickOutcome::changed;
 }
@@ -47,7 +47,8 @@ StoreResult<std::int64_t> add_note(Store& store, StoreTransaction& tx, std::int6
   if (!id) return std::unexpected(id.error());
   // The note itself stays in careerlink (it may say more than the MIS should hold); the audit
   // event records that one was written, not what it says.
-  auto a = audit(store, who, "note.create", upn, fmt::format("follow-up note {}", *id), context.now);
+  auto a =
+      audit(store, who, "note.create", upn, fmt::format("follow-up note {}", *id), context.now);
   if (!a) return std::unexpected(a.error());
   return *id;
 }

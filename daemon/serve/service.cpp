@@ -14,7 +14,6 @@
 #include "daemon/http/server/admin_routes.hpp"
 #include "daemon/http/server/http_server.hpp"
 #include "daemon/intake/intake_routes.hpp"
-#include "plugins/panel/panel_routes.hpp"
 #include "daemon/logging/logging.hpp"
 #include "daemon/metrics/metrics.hpp"
 #include "daemon/outbox/outbox_worker.hpp"
@@ -26,6 +25,7 @@
 #include "daemon/serve/secrets.hpp"
 #include "daemon/serve/sink_runtime.hpp"
 #include "daemon/store/shared_store.hpp"
+#include "plugins/panel/panel_routes.hpp"
 
 namespace careerlink::serve {
 namespace {

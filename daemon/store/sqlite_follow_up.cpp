@@ -72,8 +72,7 @@ StoreResult<std::optional<CurrentPlan>> SqliteStore::current_plan(std::int64_t p
 
 StoreResult<bool> SqliteTransaction::set_action_status(std::int64_t pupil,
                                                        std::string_view action_id,
-                                                       std::string_view status,
-                                                       std::string_view by,
+                                                       std::string_view status, std::string_view by,
                                                        std::string_view on_date, TimePoint now) {
   auto current = sqlite::read_current_plan(db_, pupil);
   CAREERLINK_TRY(current);

@@ -130,8 +130,9 @@ StoreResult<void> SqliteStore::load_grants(StaffAccount& account) {
       " ORDER BY school_urn, role, scope");
   CAREERLINK_TRY(st);
   (*st)->bind(1, account.id);
-  auto grants = sqlite::collect_rows(
-      **st, [](const Statement& s) { return StaffGrant{s.text(0), s.text(1), s.text(2)}; });
+  auto grants = sqlite::collect_rows(**st, [](const Statement& s) {
+    return StaffGrant{s.text(0), s.text(1), s.text(2)};
+  });
   CAREERLINK_TRY(grants);
   account.grants = std::move(*grants);
   return {};
@@ -166,7 +167,8 @@ StoreResult<std::int64_t> SqliteStore::put_staff_account(const StaffAccount& acc
         " VALUES (?1, ?2, ?3, ?4)");
     CAREERLINK_TRY(grant);
     for (const auto& g : account.grants)
-      CAREERLINK_TRY((*grant)->bind(1, **id).bind(2, g.school_urn).bind(3, g.role).bind(4, g.scope).run());
+      CAREERLINK_TRY(
+          (*grant)->bind(1, **id).bind(2, g.school_urn).bind(3, g.role).bind(4, g.scope).run());
     return **id;
   });
 }
@@ -316,8 +318,7 @@ StoreResult<void> SqliteStore::delete_session(std::string_view id_sha256) {
 
 StoreResult<std::int64_t> SqliteStore::purge_sessions(TimePoint idle_before,
                                                       TimePoint created_before) {
-  auto st =
-      db_->prepare("DELETE FROM panel_session WHERE last_seen_ms < ?1 OR created_ms < ?2");
+  auto st = db_->prepare("DELETE FROM panel_session WHERE last_seen_ms < ?1 OR created_ms < ?2");
   CAREERLINK_TRY(st);
   CAREERLINK_TRY(
       (*st)->bind(1, sqlite::to_ms(idle_before)).bind(2, sqlite::to_ms(created_before)).run());

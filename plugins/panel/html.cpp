@@ -1,8 +1,8 @@
 #include "plugins/panel/html.hpp"
 
-#include <array>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <array>
 #include <utility>
 
 namespace careerlink::panel {
@@ -42,7 +42,7 @@ textarea{width:100%;min-height:5em}
 .filters label{margin:0}
 @media (max-width:40rem){table.stack thead{display:none}table.stack tr{display:block;border-bottom:2px solid var(--line);padding:4px 0}
 table.stack td{display:block;border:0;padding:2px 8px}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
-@media print{header,nav,.no-print,form{display:none!important}main{padding:0;max-width:none}
+@media print{header,nav,.no-print,form,.history{display:none!important}main{padding:0;max-width:none}
 body{font-size:11pt}h1{font-size:15pt}h2{font-size:12pt;margin:.6em 0 .2em}table{page-break-inside:auto}
 tr{page-break-inside:avoid}.rag{color:#000;border:1px solid #000;background:none!important}
 .print-only{display:block!important}}
@@ -143,7 +143,8 @@ std::string page(const PageFrame& frame, std::string_view main_html) {
     }
     out += "</ul></nav><div>";
     out += escape(frame.staff_name);
-    out += R"( <form method="post" action="/panel/logout"><input type="hidden" name="csrf" value=")";
+    out +=
+        R"( <form method="post" action="/panel/logout"><input type="hidden" name="csrf" value=")";
     out += escape(frame.csrf_token);
     out += R"("><button type="submit">Sign out</button></form></div>)";
   }

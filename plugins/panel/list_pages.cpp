@@ -1,7 +1,7 @@
 // The list pages (my groups, a group, the whole school), the sign-in page and problem pages.
-#include <algorithm>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "plugins/panel/pages.hpp"
 
@@ -25,10 +25,12 @@ std::string flags_cell(const PupilRow& r) {
 }
 
 std::string next_action_cell(const PupilRow& r) {
+  if (!r.has_plan) return R"(<span class="muted">No plan yet</span>)";
   if (!r.plan_shared) return R"(<span class="muted">Plan not shared</span>)";
   if (!r.next_action) return R"(<span class="muted">No open actions</span>)";
   std::string out = escape(r.next_action->text);
-  if (r.next_action->due) out += fmt::format("<br><small>Due {}</small>", uk_date(*r.next_action->due));
+  if (r.next_action->due)
+    out += fmt::format("<br><small>Due {}</small>", uk_date(*r.next_action->due));
   return out;
 }
 
@@ -38,11 +40,13 @@ std::string rows_table(const std::vector<PupilRow>& rows, std::string_view capti
                                 R"(<th scope="col">Pupil</th>)",
                                 escape(caption));
   if (show_group) out += R"(<th scope="col">Year</th><th scope="col">Tutor group</th>)";
-  out += R"(<th scope="col">RAG</th><th scope="col">Follow-up needed</th>)"
-         R"(<th scope="col">Next action</th><th scope="col">Last interview</th></tr></thead><tbody>)";
+  out +=
+      R"(<th scope="col">RAG</th><th scope="col">Follow-up needed</th>)"
+      R"(<th scope="col">Next action</th><th scope="col">Last interview</th></tr></thead><tbody>)";
   for (const auto& r : rows) {
-    out += fmt::format(R"(<tr><th scope="row" data-label="Pupil"><a href="/panel/pupil?upn={}">{}</a></th>)",
-                       escape(url_encode(r.pupil.upn)), escape(pupil_name(r.pupil)));
+    out += fmt::format(
+        R"(<tr><th scope="row" data-label="Pupil"><a href="/panel/pupil?upn={}">{}</a></th>)",
+        escape(url_encode(r.pupil.upn)), escape(pupil_name(r.pupil)));
     if (show_group) {
       out += fmt::format(R"(<td data-label="Year">{}</td><td data-label="Tutor group">{}</td>)",
                          escape(r.pupil.nc_year.value_or("")),
@@ -130,9 +134,9 @@ std::string group_page(const Viewer& viewer, std::string_view school_urn, std::s
   (void)school_urn;
   std::string main = counts(rows);
   main += rows_table(rows, fmt::format("Pupils in {}", group), false);
-  return page(viewer.frame(fmt::format("Tutor group {}", group),
-                           R"(<a href="/panel/">My pupils</a>)"),
-              main);
+  return page(
+      viewer.frame(fmt::format("Tutor group {}", group), R"(<a href="/panel/">My pupils</a>)"),
+      main);
 }
 
 std::string school_page(const Viewer& viewer, std::string_view school_urn,
@@ -147,7 +151,8 @@ std::string school_page(const Viewer& viewer, std::string_view school_urn,
     main += fmt::format(R"(<option value="{}"{}>{}</option>)", rag,
                         filter.rag == rag ? " selected" : "", rag.empty() ? "Any" : rag);
   }
-  main += R"(</select></div><div><label for="f-flag">Follow-up</label><select id="f-flag" name="flag"><option value="">Any</option>)";
+  main +=
+      R"(</select></div><div><label for="f-flag">Follow-up</label><select id="f-flag" name="flag"><option value="">Any</option>)";
   for (std::string_view kind : {"no_interview", "no_second_interview", "overdue_action",
                                 "review_due", "no_intended_destination", "neet_risk"}) {
     main += fmt::format(R"(<option value="{}"{}>{}</option>)", kind,
@@ -173,9 +178,9 @@ std::string school_page(const Viewer& viewer, std::string_view school_urn,
     main += rows_table(in_year, fmt::format("Year {}", y), true);
   }
   if (years.empty()) main += "<p>No pupils match.</p>";
-  return page(viewer.frame(fmt::format("School {}", school_urn),
-                           R"(<a href="/panel/">My pupils</a>)"),
-              main);
+  return page(
+      viewer.frame(fmt::format("School {}", school_urn), R"(<a href="/panel/">My pupils</a>)"),
+      main);
 }
 
 std::string sign_in_page(std::string_view next, std::string_view error, bool local_accounts,
@@ -185,9 +190,8 @@ std::string sign_in_page(std::string_view next, std::string_view error, bool loc
     main += fmt::format(R"(<div class="error" role="alert"><p>{}</p></div>)", escape(error));
   }
   if (!oidc_label.empty()) {
-    main += fmt::format(
-        R"(<p><a class="button" href="/panel/oidc/start?next={}">{}</a></p>)",
-        escape(url_encode(next)), escape(oidc_label));
+    main += fmt::format(R"(<p><a class="button" href="/panel/oidc/start?next={}">{}</a></p>)",
+                        escape(url_encode(next)), escape(oidc_label));
   }
   if (local_accounts) {
     main += fmt::format(

@@ -30,6 +30,7 @@ StoreResult<PupilRow> pupil_row(Store& store, const PupilView& pupil) {
   if (!consent) return std::unexpected(consent.error());
   auto plan = store.current_plan(pupil.id);
   if (!plan) return std::unexpected(plan.error());
+  row.has_plan = plan->has_value();
   row.plan_shared = consent->value_or(false) && *plan && (*plan)->share_with_staff;
   FlagFilter filter;
   filter.pupil_id = pupil.id;

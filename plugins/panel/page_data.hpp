@@ -20,6 +20,7 @@ struct PupilRow {
   std::vector<StoredFlag> flags;  // open, and only those staff may see
   std::optional<guidance::Action> next_action;
   std::optional<std::string> last_interview;  // ISO date
+  bool has_plan = false;                      // a current plan exists, shared or not
   bool plan_shared = false;
 };
 

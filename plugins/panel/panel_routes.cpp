@@ -1,11 +1,11 @@
 #include "plugins/panel/panel_routes.hpp"
 
-#include <boost/url/params_view.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/url/params_view.hpp>
 
-#include <algorithm>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <algorithm>
 
 #include "daemon/followup/flag_sync.hpp"
 #include "daemon/followup/tutor_follow_up.hpp"
@@ -133,16 +133,19 @@ http::Response json_response(int status, std::string text) {
   return r;
 }
 
-bool wants_json(const http::Request& request) { return request.path.starts_with("/panel/api/"); }
+bool wants_json(const http::Request& request) {
+  return request.path.starts_with("/panel/api/");
+}
 
 // Who is asking, or the response that tells them to sign in.
 std::expected<Signed, http::Response> signed_in(PanelState& state, const http::Request& request) {
   if (!secure_context(state, request) && !http::is_loopback(request.remote_address)) {
     return std::unexpected(html_response(
-        403, "<!DOCTYPE html><title>HTTPS needed</title><p>The careers panel carries pupils' "
-             "records and is served over HTTPS only: set [serve] tls_cert_file and tls_key_file, "
-             "or put careerlink behind a TLS proxy and set [panel] public_url to its https:// "
-             "address.</p>"));
+        403,
+        "<!DOCTYPE html><title>HTTPS needed</title><p>The careers panel carries pupils' "
+        "records and is served over HTTPS only: set [serve] tls_cert_file and tls_key_file, "
+        "or put careerlink behind a TLS proxy and set [panel] public_url to its https:// "
+        "address.</p>"));
   }
   const TimePoint now = state.now();
   auto [generation, changed] = state.current_generation();
@@ -205,14 +208,18 @@ http::Response not_found(const Signed& who, const http::Request& request, std::s
 
 http::Response store_failed(std::string_view what, const StoreError& e) {
   spdlog::error("panel: {}: {}", what, e.message);
-  return html_response(500, "<p>careerlink could not read or write its store; the service log "
-                            "says why.</p>");
+  return html_response(500,
+                       "<p>careerlink could not read or write its store; the service log "
+                       "says why.</p>");
 }
 
 // The school a request means: ?school=URN, else the only school the viewer has.
 std::optional<std::string> school_of(const http::Request& request, const StaffIdentity& who) {
   if (auto s = request.query_param("school"); s && !s->empty()) return std::string(*s);
-  auto schools = who.schools();
+  std::vector<std::string> schools;
+  for (const auto& r : who.reach) {
+    if (std::ranges::find(schools, r.school_urn) == schools.end()) schools.push_back(r.school_urn);
+  }
   if (schools.size() == 1) return schools.front();
   return std::nullopt;
 }
@@ -258,10 +265,14 @@ http::Response group(PanelState& state, const http::Request& request) {
   const std::string name(request.query_param("name").value_or(""));
   const auto urn = school_of(request, who->identity);
   if (name.empty() || !urn) {
-    return not_found(*who, request, "Say which group: /panel/group?name=10A (and &school=URN "
-                                    "when you look after more than one school).");
+    return not_found(*who, request,
+                     "Say which group: /panel/group?name=10A (and &school=URN "
+                     "when you look after more than one school).");
   }
-  if (!who->identity.may_see_group(*urn, name)) return forbidden(*who, request, "this group");
+  const bool tutor_or_whole_school = who->identity.may_see_group(*urn, name);
+  if (!tutor_or_whole_school && !who->identity.has(Role::head_of_year, *urn)) {
+    return forbidden(*who, request, "this group");
+  }
   auto id = school_id(state, *urn);
   if (!id) return store_failed("school", id.error());
   if (!*id) return not_found(*who, request, "careerlink holds no school with that URN.");
@@ -270,6 +281,13 @@ http::Response group(PanelState& state, const http::Request& request) {
   filter.group = name;
   auto rows = cached_rows(state, who->generation, "group:" + *urn + ":" + name, filter);
   if (!rows) return store_failed("group", rows.error());
+  // A head of year sees a tutor group whose pupils are all in their year(s).
+  if (!tutor_or_whole_school &&
+      (rows->empty() || !std::ranges::all_of(*rows, [&](const PupilRow& r) {
+         return who->identity.may_see_pupil(r.pupil);
+       }))) {
+    return forbidden(*who, request, "this group");
+  }
   audit_view(state, *who, request, "panel.view_group", "group:" + *urn + ":" + name,
              fmt::format("{} pupils", rows->size()));
   return html_response(
@@ -290,9 +308,8 @@ http::Response school(PanelState& state, const http::Request& request) {
       // A head of year's whole school is their year(s): send them to the first.
       for (const auto& r : who->identity.reach) {
         if (r.role == Role::head_of_year && r.school_urn == *urn) {
-          return redirect("/panel/school?school=" + url_encode(*urn) +
-                              "&year=" + url_encode(r.scope),
-                          302);
+          return redirect(
+              "/panel/school?school=" + url_encode(*urn) + "&year=" + url_encode(r.scope), 302);
         }
       }
     }
@@ -358,11 +375,12 @@ http::Response pupil(PanelState& state, const http::Request& request) {
   if (wants_json(request)) return json_response(200, pupil_record_json(*record).dump());
   std::string message;
   if (auto done = request.query_param("saved")) {
-    message = *done == "note" ? "Note saved." : "Action updated. The school's MIS gets the change "
-                                               "at its next write-back.";
+    message = *done == "note" ? "Note saved."
+                              : "Action updated. The school's MIS gets the change "
+                                "at its next write-back.";
   }
-  return html_response(200,
-                       pupil_page(Viewer{&who->identity, who->session.csrf_token}, *record, message));
+  return html_response(
+      200, pupil_page(Viewer{&who->identity, who->session.csrf_token}, *record, message));
 }
 
 // A state-changing request: signed in, the session's CSRF token, and the pupil in scope.
@@ -438,15 +456,15 @@ http::Response note(PanelState& state, const http::Request& request) {
   if (!c) return c.error();
   std::string text = form_value(c->form, "text");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos || text.size() > 4000) {
-    return html_response(400, problem_page(Viewer{&c->who.identity, c->who.session.csrf_token},
-                                           "Note not saved",
-                                           "A note needs some words, and at most 4,000 characters."));
+    return html_response(
+        400, problem_page(Viewer{&c->who.identity, c->who.session.csrf_token}, "Note not saved",
+                          "A note needs some words, and at most 4,000 characters."));
   }
   const followup::StaffChange by{c->who.identity.email, request.remote_address};
-  auto id = in_change(state, [&](Store& st, StoreTransaction& tx,
-                                 const followup::SyncContext& context) {
-    return followup::add_note(st, tx, c->pupil.id, c->pupil.upn, text, by, context);
-  });
+  auto id =
+      in_change(state, [&](Store& st, StoreTransaction& tx, const followup::SyncContext& context) {
+        return followup::add_note(st, tx, c->pupil.id, c->pupil.upn, text, by, context);
+      });
   if (!id) return store_failed("note", id.error());
   return redirect("/panel/pupil?upn=" + url_encode(c->pupil.upn) + "&saved=note");
 }

@@ -27,8 +27,8 @@ std::string tick_form(const Viewer& viewer, const PupilView& p, const guidance::
       R"(<input type="hidden" name="csrf" value="{}"><input type="hidden" name="upn" value="{}">)"
       R"(<input type="hidden" name="action" value="{}"><input type="hidden" name="status" value="{}">)"
       R"(<button type="submit" aria-label="{}: {}">{}</button></form> )",
-      escape(viewer.csrf_token), escape(p.upn), escape(a.id), status, escape(label),
-      escape(a.text), escape(label));
+      escape(viewer.csrf_token), escape(p.upn), escape(a.id), status, escape(label), escape(a.text),
+      escape(label));
 }
 
 std::string plan_section(const Viewer& viewer, const PupilRecord& r) {
@@ -47,10 +47,9 @@ std::string plan_section(const Viewer& viewer, const PupilRecord& r) {
   out += fmt::format("<p>{}</p>", escape(c.plan.summary));
   if (c.plan.intended_destination) {
     const auto& d = *c.plan.intended_destination;
-    out += fmt::format("<p><strong>Intends:</strong> {}{}{}</p>",
-                       escape(activity_words(d.activity_code)),
-                       d.provider ? " at " + escape(*d.provider) : "",
-                       d.course ? ", " + escape(*d.course) : "");
+    out += fmt::format(
+        "<p><strong>Intends:</strong> {}{}{}</p>", escape(activity_words(d.activity_code)),
+        d.provider ? " at " + escape(*d.provider) : "", d.course ? ", " + escape(*d.course) : "");
   }
   if (c.plan.next_review) {
     out += fmt::format("<p><strong>Review by:</strong> {}</p>", uk_date(*c.plan.next_review));
@@ -64,8 +63,8 @@ std::string plan_section(const Viewer& viewer, const PupilRecord& r) {
     if (a.status != "open" && a.done_by) status += " by " + *a.done_by;
     std::string forms;
     if (a.status == "open") {
-      forms = tick_form(viewer, p, a, "done", "Mark done") +
-              tick_form(viewer, p, a, "dropped", "Drop");
+      forms =
+          tick_form(viewer, p, a, "done", "Mark done") + tick_form(viewer, p, a, "dropped", "Drop");
     } else {
       forms = tick_form(viewer, p, a, "open", "Reopen");
     }
@@ -91,9 +90,9 @@ std::string notes_section(const Viewer& viewer, const PupilRecord& r) {
   if (r.notes.empty()) return out + R"(<p class="muted">No notes yet.</p>)";
   out += "<ul>";
   for (const auto& n : r.notes) {
-    out += fmt::format("<li><p>{}</p><p class=\"muted\"><small>{} on {:%d/%m/%Y %H:%M} UTC</small></p></li>",
-                       escape(n.text), escape(n.author),
-                       std::chrono::floor<std::chrono::minutes>(n.at));
+    out += fmt::format(
+        "<li><p>{}</p><p class=\"muted\"><small>{} on {:%d/%m/%Y %H:%M} UTC</small></p></li>",
+        escape(n.text), escape(n.author), std::chrono::floor<std::chrono::minutes>(n.at));
   }
   return out + "</ul>";
 }
@@ -103,7 +102,8 @@ std::string history_sections(const PupilRecord& r) {
   if (r.interviews.empty()) {
     out += R"(<p class="muted">None recorded.</p>)";
   } else {
-    out += R"(<table class="stack"><thead><tr><th scope="col">Date</th><th scope="col">From</th></tr></thead><tbody>)";
+    out +=
+        R"(<table class="stack"><thead><tr><th scope="col">Date</th><th scope="col">From</th></tr></thead><tbody>)";
     for (const auto& i : r.interviews) {
       out += fmt::format(R"(<tr><td data-label="Date">{}</td><td data-label="From">{}</td></tr>)",
                          uk_date(i.date), escape(i.provider));
@@ -116,28 +116,29 @@ std::string history_sections(const PupilRecord& r) {
   } else {
     out += "<ul>";
     for (const auto& d : r.destinations) {
-      out += fmt::format("<li>{}: {}{} <small class=\"muted\">({})</small></li>",
-                         d.destination.type == "actual" ? "Actual" : "Intended",
-                         escape(activity_words(d.destination.activity_code)),
-                         d.destination.provider_name ? " at " + escape(*d.destination.provider_name)
-                                                     : "",
-                         escape(d.source));
+      out += fmt::format(
+          "<li>{}: {}{} <small class=\"muted\">({})</small></li>",
+          d.destination.type == "actual" ? "Actual" : "Intended",
+          escape(activity_words(d.destination.activity_code)),
+          d.destination.provider_name ? " at " + escape(*d.destination.provider_name) : "",
+          escape(d.source));
     }
     out += "</ul>";
   }
   out += "<h2>Follow-up flag history</h2>";
   if (r.flag_history.empty()) return out + R"(<p class="muted">No flags.</p></div>)";
-  out += R"(<table class="stack"><thead><tr><th scope="col">Follow-up</th><th scope="col">RAG</th>)"
-         R"(<th scope="col">Why</th><th scope="col">Raised</th><th scope="col">Cleared</th></tr></thead><tbody>)";
+  out +=
+      R"(<table class="stack"><thead><tr><th scope="col">Follow-up</th><th scope="col">RAG</th>)"
+      R"(<th scope="col">Why</th><th scope="col">Raised</th><th scope="col">Cleared</th></tr></thead><tbody>)";
   for (const auto& f : r.flag_history) {
     out += fmt::format(
         R"(<tr><td data-label="Follow-up">{}</td><td data-label="RAG">{}</td><td data-label="Why">{}</td>)"
         R"(<td data-label="Raised">{:%d/%m/%Y}</td><td data-label="Cleared">{}</td></tr>)",
         escape(flag_title(f.flag.kind)), rag_badge(f.flag.rag), escape(f.flag.reason),
         std::chrono::floor<std::chrono::days>(f.flag.raised_at),
-        f.flag.cleared_at ? fmt::format("{:%d/%m/%Y}", std::chrono::floor<std::chrono::days>(
-                                                          *f.flag.cleared_at))
-                          : "open");
+        f.flag.cleared_at
+            ? fmt::format("{:%d/%m/%Y}", std::chrono::floor<std::chrono::days>(*f.flag.cleared_at))
+            : "open");
   }
   return out + "</tbody></table></div>";
 }
@@ -150,10 +151,9 @@ std::string pupil_page(const Viewer& viewer, const PupilRecord& r, std::string_v
   if (!message.empty()) {
     main += fmt::format(R"(<div class="notice" role="status"><p>{}</p></div>)", escape(message));
   }
-  main += fmt::format(
-      R"(<p>UPN {} &middot; Year {} &middot; Tutor group {} &middot; {}</p>)", escape(p.upn),
-      escape(p.nc_year.value_or("?")), escape(p.tutor_group.value_or("none")),
-      rag_badge(r.row.rag));
+  main += fmt::format(R"(<p>UPN {} &middot; Year {} &middot; Tutor group {} &middot; {}</p>)",
+                      escape(p.upn), escape(p.nc_year.value_or("?")),
+                      escape(p.tutor_group.value_or("none")), rag_badge(r.row.rag));
   if (!r.row.flags.empty()) {
     main += R"(<h2>Follow-up needed</h2><ul class="flags">)";
     for (const auto& f : r.row.flags) {

@@ -39,8 +39,8 @@ http::Response sign_in_form(PanelState& state, const http::Request& request, std
   if (token.size() != 43) token = auth::random_token(32);
   auto r = html_response(status, sign_in_page(next, error, state.config()->panel.local_accounts,
                                               oidc_label(state), token));
-  r.headers.emplace_back("Set-Cookie", set_cookie(kLoginCookie, token,
-                                                  secure_context(state, request), "/panel/"));
+  r.headers.emplace_back(
+      "Set-Cookie", set_cookie(kLoginCookie, token, secure_context(state, request), "/panel/"));
   return r;
 }
 
@@ -108,9 +108,9 @@ http::Response login(PanelState& state, const http::Request& request) {
         [&](Store& st) { return st.note_sign_in(email, ok, now, kMaxFailures, kLockFor); });
   }
   if (!ok) {
-    state.audit.record(AuditEvent{0, now, email.empty() ? "(none)" : email,
-                                  "panel.sign_in_failed", "staff:" + email,
-                                  request.remote_address, locked ? "locked" : "password"});
+    state.audit.record(AuditEvent{0, now, email.empty() ? "(none)" : email, "panel.sign_in_failed",
+                                  "staff:" + email, request.remote_address,
+                                  locked ? "locked" : "password"});
     return sign_in_form(state, request, next,
                         locked ? "Too many wrong passwords: this account is locked for 15 "
                                  "minutes. An administrator can reset it with `careerlink users "
@@ -131,8 +131,8 @@ http::Response logout(PanelState& state, const http::Request& request) {
                                   "staff:" + session->email, request.remote_address, ""});
   }
   auto r = redirect("/panel/login");
-  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, "", secure_context(state, request),
-                                                  "/panel/", true));
+  r.headers.emplace_back("Set-Cookie", set_cookie(kSessionCookie, "",
+                                                  secure_context(state, request), "/panel/", true));
   return r;
 }
 
@@ -213,8 +213,9 @@ http::Response oidc_callback(PanelState& state, const http::Request& request) {
     return sign_in_form(state, request, pending ? pending->next : "/panel/", words, 401);
   };
   if (!pending || now - pending->started > kSignInWindow) {
-    return refuse("unknown, used or expired state", "That sign-in has expired or was already "
-                                                    "used. Please sign in again.");
+    return refuse("unknown, used or expired state",
+                  "That sign-in has expired or was already "
+                  "used. Please sign in again.");
   }
   if (cookie_value(request, kLoginCookie) != sign_in_state) {
     return refuse("state not bound to this browser", "Please sign in again from this browser.");
@@ -230,8 +231,9 @@ http::Response oidc_callback(PanelState& state, const http::Request& request) {
   auto claims = client->redeem(code, pending->verifier, pending->nonce, now);
   if (!claims) return refuse(claims.error(), "The school's sign-in could not be checked.");
   if (claims->email.empty()) {
-    return refuse("ID token has no e-mail", "Your school account has no e-mail address that "
-                                            "careerlink can match to the MIS staff list.");
+    return refuse("ID token has no e-mail",
+                  "Your school account has no e-mail address that "
+                  "careerlink can match to the MIS staff list.");
   }
   return start_session(state, request, lower(claims->email), "oidc", pending->next);
 }
