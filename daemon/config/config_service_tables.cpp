@@ -212,7 +212,7 @@ ConfigTable sink_table() {
   t.keys.push_back(ConfigKey{
       .name = "username",
       .type = KeyType::string,
-      .default_text = "\"\"",
+      .default_text = "(arbor: required)",
       .description = "arbor: the Partner App's API user name",
       .store = [](Config& c, const ConfigValue& v) { c.sinks.back().username = v.as_string(); }});
   for (auto& k : secret_keys(
@@ -240,7 +240,7 @@ ConfigTable panel_table() {
   t.keys.push_back(ConfigKey{
       .name = "public_url",
       .type = KeyType::string,
-      .default_text = "\"\" (http://<listen>)",
+      .default_text = "(none: http://<listen>)",
       .description = "The address staff use to reach careerlink, for deep links written into "
                      "the MIS and the sign-in redirect, e.g. https://careers.school.example",
       .pattern = "https?://[^/?#]+",
@@ -269,7 +269,7 @@ ConfigTable panel_oidc_table() {
   t.keys.push_back(ConfigKey{
       .name = "issuer",
       .type = KeyType::string,
-      .default_text = "\"\" (off)",
+      .default_text = "(none: off)",
       .description = "The provider's issuer: https://login.microsoftonline.com/<tenant id>/v2.0 "
                      "or https://accounts.google.com",
       .pattern = "https?://.+",
@@ -278,7 +278,7 @@ ConfigTable panel_oidc_table() {
   t.keys.push_back(ConfigKey{
       .name = "client_id",
       .type = KeyType::string,
-      .default_text = "\"\"",
+      .default_text = "(none)",
       .description = "The app registration's client id",
       .store = [](Config& c, const ConfigValue& v) { c.panel.oidc.client_id = v.as_string(); }});
   for (auto& k : secret_keys(
@@ -290,7 +290,7 @@ ConfigTable panel_oidc_table() {
   t.keys.push_back(ConfigKey{
       .name = "label",
       .type = KeyType::string,
-      .default_text = "\"Sign in with your school account\"",
+      .default_text = "Sign in with your school account",
       .description = "The sign-in button's words",
       .store = [](Config& c, const ConfigValue& v) { c.panel.oidc.label = v.as_string(); }});
   t.keys.push_back(path_key("ca_file", "PEM CA bundle to verify the provider; default: system",
