@@ -14,7 +14,10 @@ packages=(
   libgtest-dev libgmock-dev
   clang-format clang-tidy-16
   bsdutils
+  chromium curl nginx wrk
 )
+# tests/browser (playwright-core) needs Node.js 18 or later: Debian's, unless one is already there.
+if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi
 
 missing=()
 for p in "${packages[@]}"; do
