@@ -41,7 +41,7 @@ textarea{width:100%;min-height:5em}
 .filters{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-end}
 .filters label{margin:0}
 @media (max-width:40rem){table.stack thead{display:none}table.stack tr{display:block;border-bottom:2px solid var(--line);padding:4px 0}
-table.stack td{display:block;border:0;padding:2px 8px}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
+table.stack td,table.stack th[scope=row]{display:block;border:0;padding:2px 8px}table.stack td[data-label]::before{content:attr(data-label) ": ";font-weight:600}}
 @media print{header,nav,.no-print,form,.history{display:none!important}main{padding:0;max-width:none}
 body{font-size:11pt}h1{font-size:15pt}h2{font-size:12pt;margin:.6em 0 .2em}table{page-break-inside:auto}
 tr{page-break-inside:avoid}.rag{color:#000;border:1px solid #000;background:none!important}
@@ -63,27 +63,34 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kFlagTitl
 std::string escape(std::string_view text) {
   std::string out;
   out.reserve(text.size() + 16);
-  for (const char c : text) {
-    switch (c) {
+  std::size_t start = 0;
+  // Copies runs of plain text whole; only the five special characters are replaced.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    std::string_view entity;
+    switch (text[i]) {
       case '&':
-        out += "&amp;";
+        entity = "&amp;";
         break;
       case '<':
-        out += "&lt;";
+        entity = "&lt;";
         break;
       case '>':
-        out += "&gt;";
+        entity = "&gt;";
         break;
       case '"':
-        out += "&quot;";
+        entity = "&quot;";
         break;
       case '\'':
-        out += "&#39;";
+        entity = "&#39;";
         break;
       default:
-        out += c;
+        continue;
     }
+    out.append(text.substr(start, i - start));
+    out.append(entity);
+    start = i + 1;
   }
+  out.append(text.substr(start));
   return out;
 }
 
@@ -112,10 +119,15 @@ std::string uk_date(std::string_view iso) {
 }
 
 std::string rag_badge(rules::Rag rag) {
-  const std::string_view word = rules::to_string(rag);
-  std::string label(word);
-  if (!label.empty()) label[0] = static_cast<char>(label[0] - 'a' + 'A');
-  return fmt::format(R"(<span class="rag rag-{}">{}</span>)", word, label);
+  switch (rag) {
+    case rules::Rag::red:
+      return R"(<span class="rag rag-red">Red</span>)";
+    case rules::Rag::amber:
+      return R"(<span class="rag rag-amber">Amber</span>)";
+    case rules::Rag::green:
+      break;
+  }
+  return R"(<span class="rag rag-green">Green</span>)";
 }
 
 std::string_view flag_title(std::string_view kind) {

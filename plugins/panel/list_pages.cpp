@@ -129,18 +129,26 @@ std::string my_groups_page(const Viewer& viewer) {
   return page(viewer.frame("My pupils"), main);
 }
 
-std::string group_page(const Viewer& viewer, std::string_view school_urn, std::string_view group,
-                       const std::vector<PupilRow>& rows) {
-  (void)school_urn;
+std::string group_body(std::string_view group, const std::vector<PupilRow>& rows) {
   std::string main = counts(rows);
   main += rows_table(rows, fmt::format("Pupils in {}", group), false);
-  return page(
-      viewer.frame(fmt::format("Tutor group {}", group), R"(<a href="/panel/">My pupils</a>)"),
-      main);
+  return main;
 }
 
-std::string school_page(const Viewer& viewer, std::string_view school_urn,
-                        const SchoolFilter& filter, const std::vector<PupilRow>& rows) {
+std::string group_page(const Viewer& viewer, std::string_view group, std::string_view body) {
+  return page(
+      viewer.frame(fmt::format("Tutor group {}", group), R"(<a href="/panel/">My pupils</a>)"),
+      body);
+}
+
+std::string school_page(const Viewer& viewer, std::string_view school_urn, std::string_view body) {
+  return page(
+      viewer.frame(fmt::format("School {}", school_urn), R"(<a href="/panel/">My pupils</a>)"),
+      body);
+}
+
+std::string school_body(std::string_view school_urn, const SchoolFilter& filter,
+                        const std::vector<PupilRow>& rows) {
   std::string main = fmt::format(
       R"(<form class="filters no-print" method="get" action="/panel/school">)"
       R"(<input type="hidden" name="school" value="{}">)"
@@ -178,9 +186,7 @@ std::string school_page(const Viewer& viewer, std::string_view school_urn,
     main += rows_table(in_year, fmt::format("Year {}", y), true);
   }
   if (years.empty()) main += "<p>No pupils match.</p>";
-  return page(
-      viewer.frame(fmt::format("School {}", school_urn), R"(<a href="/panel/">My pupils</a>)"),
-      main);
+  return main;
 }
 
 std::string sign_in_page(std::string_view next, std::string_view error, bool local_accounts,

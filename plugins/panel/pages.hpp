@@ -22,8 +22,10 @@ std::string my_groups_page(const Viewer& viewer);
 
 // One tutor group: each pupil's RAG, open flags in words, next action and its due date, last
 // interview date.
-std::string group_page(const Viewer& viewer, std::string_view school_urn, std::string_view group,
-                       const std::vector<PupilRow>& rows);
+// The page's main part alone (the same for every viewer who may see it: cached per group),
+// then the whole page around it.
+std::string group_body(std::string_view group, const std::vector<PupilRow>& rows);
+std::string group_page(const Viewer& viewer, std::string_view group, std::string_view body);
 
 // Whole school (or the years a head of year looks after) by year group, filterable.
 struct SchoolFilter {
@@ -31,8 +33,9 @@ struct SchoolFilter {
   std::string rag;   // "" | red | amber | green
   std::string flag;  // "" | a flag kind
 };
-std::string school_page(const Viewer& viewer, std::string_view school_urn,
-                        const SchoolFilter& filter, const std::vector<PupilRow>& rows);
+std::string school_body(std::string_view school_urn, const SchoolFilter& filter,
+                        const std::vector<PupilRow>& rows);
+std::string school_page(const Viewer& viewer, std::string_view school_urn, std::string_view body);
 
 // One pupil: current plan with tick-off, follow-up notes, interview history, destinations,
 // flag history. `message` is shown at the top (after a change).

@@ -26,7 +26,8 @@ std::pair<std::int64_t, bool> PanelState::current_generation() {
   if (changed) {
     seen_data_version = combined;
     ++generation;
-    rows.clear();
+    lists.clear();
+    school_ids.clear();
     identities.clear();
   }
   return {generation, changed};
@@ -91,7 +92,6 @@ http::Response html_response(int status, std::string body) {
   r.body = std::move(body);
   r.headers = {
       {"Cache-Control", "no-store"},
-      {"X-Content-Type-Options", "nosniff"},
       {"Referrer-Policy", "no-referrer"},
       // No scripts at all; styles inline. The panel may be framed by the school's MIS.
       {"Content-Security-Policy",
@@ -224,13 +224,15 @@ std::optional<std::string> school_of(const http::Request& request, const StaffId
   return std::nullopt;
 }
 
-// Cached rows of a list (a group, a school) at this generation.
-StoreResult<std::vector<PupilRow>> cached_rows(PanelState& state, std::int64_t generation,
-                                               const std::string& key, const PupilFilter& filter) {
+using Rows = std::shared_ptr<const std::vector<PupilRow>>;
+
+// The rows of a list (a group, a school) at this generation, read once and shared.
+StoreResult<Rows> cached_rows(PanelState& state, std::int64_t generation, const std::string& key,
+                              const PupilFilter& filter) {
   {
     std::lock_guard lock(state.cache_mutex);
-    auto it = state.rows.find(key);
-    if (it != state.rows.end() && it->second.first == generation) return it->second.second;
+    auto it = state.lists.find(key);
+    if (it != state.lists.end() && it->second.generation == generation) return it->second.rows;
   }
   auto rows = state.store.with([&](Store& st) -> StoreResult<std::vector<PupilRow>> {
     auto pupils = st.list_pupils(filter);
@@ -238,18 +240,53 @@ StoreResult<std::vector<PupilRow>> cached_rows(PanelState& state, std::int64_t g
     std::erase_if(*pupils, [](const PupilView& p) { return !p.on_roll; });
     return pupil_rows(st, *pupils);
   });
-  if (!rows) return rows;
+  if (!rows) return std::unexpected(rows.error());
+  auto shared = std::make_shared<const std::vector<PupilRow>>(std::move(*rows));
   std::lock_guard lock(state.cache_mutex);
-  if (state.rows.size() > 512) state.rows.clear();  // bounded: a trust has a few hundred groups
-  state.rows[key] = {generation, *rows};
-  return rows;
+  if (state.lists.size() > 512) state.lists.clear();  // bounded: a trust has a few hundred groups
+  auto& entry = state.lists[key];
+  if (entry.generation != generation || !entry.rows) {
+    entry = PanelState::CachedList{generation, shared, {}};
+  }
+  return entry.rows;
 }
 
-StoreResult<std::optional<SchoolId>> school_id(PanelState& state, std::string_view urn) {
+// A page body rendered from a cached list: once per generation and `variant` (the filter).
+std::shared_ptr<const std::string> cached_body(PanelState& state, std::int64_t generation,
+                                               const std::string& key, const std::string& variant,
+                                               const std::function<std::string()>& render) {
+  {
+    std::lock_guard lock(state.cache_mutex);
+    auto it = state.lists.find(key);
+    if (it != state.lists.end() && it->second.generation == generation) {
+      if (auto b = it->second.bodies.find(variant); b != it->second.bodies.end()) return b->second;
+    }
+  }
+  auto body = std::make_shared<const std::string>(render());
+  std::lock_guard lock(state.cache_mutex);
+  auto it = state.lists.find(key);
+  if (it != state.lists.end() && it->second.generation == generation &&
+      it->second.bodies.size() < 64) {
+    it->second.bodies[variant] = body;
+  }
+  return body;
+}
+
+StoreResult<std::optional<SchoolId>> school_id(PanelState& state, std::int64_t generation,
+                                               const std::string& urn) {
+  {
+    std::lock_guard lock(state.cache_mutex);
+    auto it = state.school_ids.find(urn);
+    if (it != state.school_ids.end() && it->second.first == generation) return it->second.second;
+  }
   auto school = state.store.with([&](Store& st) { return st.find_school(urn); });
   if (!school) return std::unexpected(school.error());
-  if (!*school) return std::optional<SchoolId>{};
-  return std::optional<SchoolId>{(*school)->id};
+  std::optional<SchoolId> id;
+  if (*school) id = (*school)->id;
+  std::lock_guard lock(state.cache_mutex);
+  if (state.school_ids.size() > 1024) state.school_ids.clear();
+  state.school_ids[urn] = {generation, id};
+  return id;
 }
 
 http::Response my_groups(PanelState& state, const http::Request& request) {
@@ -273,25 +310,26 @@ http::Response group(PanelState& state, const http::Request& request) {
   if (!tutor_or_whole_school && !who->identity.has(Role::head_of_year, *urn)) {
     return forbidden(*who, request, "this group");
   }
-  auto id = school_id(state, *urn);
+  auto id = school_id(state, who->generation, *urn);
   if (!id) return store_failed("school", id.error());
   if (!*id) return not_found(*who, request, "careerlink holds no school with that URN.");
   PupilFilter filter;
   filter.school = **id;
   filter.group = name;
-  auto rows = cached_rows(state, who->generation, "group:" + *urn + ":" + name, filter);
+  const std::string key = "group:" + *urn + ":" + name;
+  auto rows = cached_rows(state, who->generation, key, filter);
   if (!rows) return store_failed("group", rows.error());
+  const auto& list = **rows;
   // A head of year sees a tutor group whose pupils are all in their year(s).
-  if (!tutor_or_whole_school &&
-      (rows->empty() || !std::ranges::all_of(*rows, [&](const PupilRow& r) {
-         return who->identity.may_see_pupil(r.pupil);
-       }))) {
+  if (!tutor_or_whole_school && (list.empty() || !std::ranges::all_of(list, [&](const PupilRow& r) {
+                                   return who->identity.may_see_pupil(r.pupil);
+                                 }))) {
     return forbidden(*who, request, "this group");
   }
-  audit_view(state, *who, request, "panel.view_group", "group:" + *urn + ":" + name,
-             fmt::format("{} pupils", rows->size()));
-  return html_response(
-      200, group_page(Viewer{&who->identity, who->session.csrf_token}, *urn, name, *rows));
+  auto body = cached_body(state, who->generation, key, "", [&] { return group_body(name, list); });
+  audit_view(state, *who, request, "panel.view_group", key, fmt::format("{} pupils", list.size()));
+  return html_response(200,
+                       group_page(Viewer{&who->identity, who->session.csrf_token}, name, *body));
 }
 
 http::Response school(PanelState& state, const http::Request& request) {
@@ -315,27 +353,31 @@ http::Response school(PanelState& state, const http::Request& request) {
     }
     return forbidden(*who, request, "this part of the school");
   }
-  auto id = school_id(state, *urn);
+  auto id = school_id(state, who->generation, *urn);
   if (!id) return store_failed("school", id.error());
   if (!*id) return not_found(*who, request, "careerlink holds no school with that URN.");
   PupilFilter filter;
   filter.school = **id;
   if (!f.year.empty()) filter.nc_year = f.year;
-  auto rows = cached_rows(state, who->generation, "school:" + *urn + ":" + f.year, filter);
+  const std::string key = "school:" + *urn + ":" + f.year;
+  auto rows = cached_rows(state, who->generation, key, filter);
   if (!rows) return store_failed("school", rows.error());
-  std::vector<PupilRow> shown;
-  for (const auto& r : *rows) {
-    if (!f.rag.empty() && rules::to_string(r.rag) != f.rag) continue;
-    if (!f.flag.empty() &&
-        std::ranges::none_of(r.flags, [&](const StoredFlag& fl) { return fl.kind == f.flag; })) {
-      continue;
+  auto body = cached_body(state, who->generation, key, f.rag + "|" + f.flag, [&] {
+    std::vector<PupilRow> shown;
+    for (const auto& r : **rows) {
+      if (!f.rag.empty() && rules::to_string(r.rag) != f.rag) continue;
+      if (!f.flag.empty() &&
+          std::ranges::none_of(r.flags, [&](const StoredFlag& fl) { return fl.kind == f.flag; })) {
+        continue;
+      }
+      shown.push_back(r);
     }
-    shown.push_back(r);
-  }
+    return school_body(*urn, f, shown);
+  });
   audit_view(state, *who, request, "panel.view_school", "school:" + *urn,
-             fmt::format("year={} rag={} flag={}; {} pupils", f.year, f.rag, f.flag, shown.size()));
-  return html_response(
-      200, school_page(Viewer{&who->identity, who->session.csrf_token}, *urn, f, shown));
+             fmt::format("year={} rag={} flag={}", f.year, f.rag, f.flag));
+  return html_response(200,
+                       school_page(Viewer{&who->identity, who->session.csrf_token}, *urn, *body));
 }
 
 // The pupil a request names, if the viewer may see them.

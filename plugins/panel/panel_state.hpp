@@ -49,7 +49,15 @@ struct PanelState {
   std::int64_t seen_data_version = -1;
   std::int64_t generation = 0;
   std::map<std::string, std::pair<std::int64_t, StaffIdentity>, std::less<>> identities;
-  std::map<std::string, std::pair<std::int64_t, std::vector<PupilRow>>, std::less<>> rows;
+  // A list (a tutor group, a year, a school) at one generation: its rows, and the page bodies
+  // rendered from them (by filter), the same for every viewer allowed to see the list.
+  struct CachedList {
+    std::int64_t generation = 0;
+    std::shared_ptr<const std::vector<PupilRow>> rows;
+    std::map<std::string, std::shared_ptr<const std::string>, std::less<>> bodies;
+  };
+  std::map<std::string, CachedList, std::less<>> lists;
+  std::map<std::string, std::pair<std::int64_t, std::optional<SchoolId>>, std::less<>> school_ids;
 
   std::string oidc_client_secret;
   std::mutex oidc_mutex;

@@ -411,6 +411,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
       return;
     }
     if (shared_->stopping) return;
+    // A response larger than one gather write goes out in two segments; with Nagle on, the
+    // second waits for the client's delayed ACK of the first (about 40 ms a keep-alive request).
+    beast::error_code nodelay_ec;
+    socket.set_option(tcp::no_delay(true), nodelay_ec);
     if (shared_->tls) {
       auto s = std::make_shared<Session<TlsStream>>(shared_, std::move(socket), *shared_->tls);
       s->start(shared_->add(s));
