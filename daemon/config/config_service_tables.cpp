@@ -222,7 +222,7 @@ ConfigTable sink_table() {
     t.keys.push_back(std::move(k));
   }
   t.keys.push_back(
-      path_key("folder", "sims: the folder SIMS imports from (UDF value file and plan documents)",
+      path_key("folder", "sims: the folder SIMS imports from (UDF value file and plan documents); an absolute path",
                [](Config& c, const std::string& v) { c.sinks.back().folder = v; }));
   return t;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "connectors/webhook/webhook_sink.hpp"
+#include "plugins/sims/sims_sink.hpp"
 
 namespace careerlink::serve {
 namespace {
@@ -51,6 +52,7 @@ SqliteOptions sqlite_options(const Config& config) {
 std::expected<SinkRuntimes, std::string> build_sinks(const Config& config,
                                                      const std::filesystem::path& data_dir) {
   webhook::register_webhook_sink();
+  sims::register_sims_sink();
   SinkRuntimes sinks;
   for (const auto& s : config.sinks) {
     auto runtime = std::make_unique<SinkRuntime>();

@@ -171,7 +171,9 @@ http::Response oidc_start(PanelState& state, const http::Request& request) {
   const std::string sign_in_state = auth::random_token(32);
   const std::string nonce = auth::random_token(32);
   const auth::Pkce pkce = auth::make_pkce();
-  auto url = client->authorization_url(sign_in_state, nonce, pkce.challenge);
+  // An MIS deep link may pass the member of staff's e-mail, so the provider can skip asking.
+  const std::string hint(request.query_param("login_hint").value_or(""));
+  auto url = client->authorization_url(sign_in_state, nonce, pkce.challenge, hint);
   if (!url) {
     spdlog::warn("panel: OIDC provider: {}", url.error());
     return sign_in_form(state, request, next,
