@@ -76,6 +76,7 @@ StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pup
   const rules::Rag outward = shared_overall(changes.open, plan_shared);
   const PupilKey who{(*facts)->school_urn, (*facts)->upn};
   const std::string at = change_key(context.now);
+  int outward_changes = 0;  // flag events sent
 
   auto open = tx.open_flags(pupil);
   if (!open) return std::unexpected(open.error());
@@ -94,6 +95,7 @@ StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pup
         StoredFlag s{*id, pupil, flag.kind, flag.rag, flag.reason, context.now, {}, shared};
         auto sent = enqueue_flag_event(tx, context.sinks, "flag.raised", who, s, outward, "1");
         if (!sent) return std::unexpected(sent.error());
+        ++outward_changes;
       }
       continue;
     }
@@ -117,6 +119,7 @@ StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pup
                                 "consent to share the plan with staff was withdrawn");
     }
     if (!sent) return std::unexpected(sent.error());
+    if (shared || was_shared) ++outward_changes;
   }
   for (auto& [kind, s] : stored) {  // open flags the rules no longer call for
     auto cleared = tx.clear_flag(s.id, context.now);
@@ -126,9 +129,11 @@ StoreResult<FlagChanges> sync_pupil_flags(StoreTransaction& tx, std::int64_t pup
     if (s.shared) {
       auto sent = enqueue_flag_event(tx, context.sinks, "flag.cleared", who, s, outward, "1");
       if (!sent) return std::unexpected(sent.error());
+      ++outward_changes;
     }
   }
-  if (records_changed || changes.raised + changes.changed + changes.cleared > 0) {
+  // Only what the MIS could see changed: an unshared plan's flags move no status.
+  if (records_changed || outward_changes > 0) {
     auto sent =
         enqueue_pupil_status(tx, context.sinks, **facts, changes.open, plan_shared, context.now);
     if (!sent) return std::unexpected(sent.error());

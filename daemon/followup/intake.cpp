@@ -116,7 +116,10 @@ std::expected<InterviewAccepted, IntakeFailure> take_interview(Store& store, Sto
     }
   }
 
-  auto flags = sync_pupil_flags(tx, pupil, context, /*records_changed=*/true);
+  // The status goes out for the plan only when the MIS may see it (or must stop seeing it); an
+  // unshared interview reaches the MIS only as the flags it changes, as before.
+  const bool visible = accepted.plan_shared || before->value_or(false);
+  auto flags = sync_pupil_flags(tx, pupil, context, /*records_changed=*/visible);
   if (!flags) return std::unexpected(store_failure(flags.error()));
   accepted.flags = std::move(*flags);
   if (write->previous_pupil != 0 && write->previous_pupil != pupil) {

@@ -1,5 +1,6 @@
 #include "daemon/followup/writeback_events.hpp"
 
+#include <charconv>
 #include <chrono>
 
 #include "daemon/domain/dates.hpp"
@@ -19,6 +20,14 @@ StoreResult<void> enqueue_all(StoreTransaction& tx, std::span<const std::string>
     if (!queued) return std::unexpected(queued.error());
   }
   return {};
+}
+
+// The change key (Unix ms) as an ISO time, for receivers that order events by it.
+std::string moment_of(std::string_view change_key) {
+  std::int64_t ms = 0;
+  const auto* end = change_key.data() + change_key.size();
+  if (std::from_chars(change_key.data(), end, ms).ptr != end) return {};
+  return iso_utc(TimePoint{std::chrono::milliseconds(ms)});
 }
 
 }  // namespace
@@ -76,6 +85,8 @@ StoreResult<void> enqueue_plan_withdrawn(StoreTransaction& tx, std::span<const s
       {"pupil", pupil_json(pupil)},
       {"provider", provider},
       {"external_id", external_id},
+      {"interview_id", interview_id},
+      {"as_of", moment_of(change_key)},
       {"note",
        "The pupil no longer agrees to share this plan with school staff: remove it and anything "
        "taken from it."}};

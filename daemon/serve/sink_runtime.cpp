@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "connectors/webhook/webhook_sink.hpp"
+#include "plugins/arbor/arbor_sink.hpp"
 #include "plugins/sims/sims_sink.hpp"
 
 namespace careerlink::serve {
@@ -53,6 +54,7 @@ std::expected<SinkRuntimes, std::string> build_sinks(const Config& config,
                                                      const std::filesystem::path& data_dir) {
   webhook::register_webhook_sink();
   sims::register_sims_sink();
+  arbor::register_arbor_sink();
   SinkRuntimes sinks;
   for (const auto& s : config.sinks) {
     auto runtime = std::make_unique<SinkRuntime>();

@@ -7,7 +7,9 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/mock_arbor/mock_arbor.hpp"
 #include "tests/unit/panel/panel_fixture.hpp"
+#include "tests/unit/support/test_tls.hpp"
 
 namespace careerlink {
 namespace {
@@ -28,12 +30,42 @@ bool wait_for_text(const std::filesystem::path& file, const std::string& text) {
   return false;
 }
 
-TEST(PanelWriteBack, ATutorsTickReachesTheSimsFolder) {
+// The pupil's careers note in the mock Arbor, once it holds `text`.
+std::optional<test::MockNote> arbor_note(const test::MockArbor& arbor, const std::string& student,
+                                         const std::string& text) {
+  for (int i = 0; i < 150; ++i) {
+    for (const auto& n : arbor.notes_of(student)) {
+      if (n.content.find(text) != std::string::npos) return n;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return std::nullopt;
+}
+
+TEST(PanelWriteBack, ATutorsTickReachesArborAndTheSimsFolder) {
   test::TempDir sims;
+  test::TempDir pki_dir;
+  const auto pki = test::make_test_pki(pki_dir.path());
+  test::MockArborOptions options;
+  options.tls_cert = pki.server_cert;
+  options.tls_key = pki.server_key;
+  test::MockArbor arbor(options);
+  const std::string student = arbor.add_student(test::kPupil11A);
+  test::write_file(pki_dir.path() / "arbor-password", options.password + "\n");
   test::PanelService service(
       "[outbox]\npoll_interval_ms = 50\n"
       "[[sink]]\nname = \"sims\"\ntype = \"sims\"\nfolder = \"" +
-      sims.path().string() + "\"\n");
+      sims.path().string() +
+      "\"\n"
+      "[[sink]]\nname = \"arbor\"\ntype = \"arbor\"\nurl = \"" +
+      arbor.url() + "\"\nusername = \"" + options.username + "\"\npassword_file = \"" +
+      (pki_dir.path() / "arbor-password").string() + "\"\nca_file = \"" + pki.ca_cert.string() +
+      "\"\n");
+  // Arbor: one careers note for the shared plan, with the plan and a link to the panel.
+  auto first = arbor_note(arbor, student, "Attend the college open evening");
+  ASSERT_TRUE(first) << service.dir();
+  EXPECT_NE(first->content.find("/panel/pupil?upn=" + std::string(test::kPupil11A)),
+            std::string::npos);
   const auto school = sims.path() / "137942";
   const auto plan = school / "plans" / (std::string(test::kPupil11A) + ".html");
   // The shared plan arrives as soon as the adviser's interview does; the unshared one never.
@@ -65,6 +97,20 @@ TEST(PanelWriteBack, ATutorsTickReachesTheSimsFolder) {
   }
   EXPECT_EQ(documents, 1U);
   // The overdue flag is cleared, so the UDF row's RAG follows the pupil's remaining flags.
+  // Arbor: the same note, updated (never a second one), now saying the action is done.
+  std::optional<test::MockNote> updated;
+  for (int i = 0; i < 150 && !updated; ++i) {
+    for (const auto& n : arbor.notes_of(student)) {
+      if (n.id == first->id && n.content.find("Done") != std::string::npos) updated = n;
+    }
+    if (!updated) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(updated) << arbor.notes_of(student).front().content;
+  std::size_t careers_notes = 0;
+  for (const auto& n : arbor.notes_of(student)) {
+    if (n.summary.find("[careerlink") != std::string::npos) ++careers_notes;
+  }
+  EXPECT_EQ(careers_notes, 1U);
   const std::string udf = slurp(school / "careers-udf.csv");
   const auto row = udf.find(test::kPupil11A);
   ASSERT_NE(row, std::string::npos);
