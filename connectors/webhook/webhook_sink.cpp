@@ -7,7 +7,6 @@
 #include <charconv>
 #include <cstdlib>
 #include <ctime>
-#include <fstream>
 #include <iomanip>
 #include <locale>
 #include <nlohmann/json.hpp>
@@ -73,12 +72,6 @@ void apply_results(const std::string& body, std::span<const OutboxMessage> batch
         out[index] = DeliveryResult::fail(why.empty() ? "receiver rejected the message" : why);
     }
   }
-}
-
-std::string trim_newlines(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-    text.pop_back();
-  return text;
 }
 
 std::optional<std::chrono::milliseconds> seconds_setting(const outbox::SinkSettings& settings,
@@ -240,27 +233,10 @@ std::expected<std::unique_ptr<outbox::Sink>, std::string> make_webhook_sink(
     if (!url || url->empty()) return fail("url is required");
     options.url = std::string(*url);
 
-    auto secret_file = settings.get("secret_file");
-    auto secret_env = settings.get("secret_env");
-    if (secret_file && secret_env) return fail("give secret_file or secret_env, not both");
-    if (secret_file) {
-      std::ifstream in{std::string(*secret_file), std::ios::binary};
-      if (!in) return fail("cannot read secret_file " + std::string(*secret_file));
-      std::ostringstream text;
-      text << in.rdbuf();
-      options.secret = trim_newlines(text.str());
-      if (options.secret.empty())
-        return fail("secret_file " + std::string(*secret_file) + " is empty");
-    } else if (secret_env) {
-      const char* v = std::getenv(std::string(*secret_env).c_str());  // NOLINT: start-up only
-      if (v == nullptr)
-        return fail("environment variable " + std::string(*secret_env) + " is not set");
-      options.secret = trim_newlines(v);
-      if (options.secret.empty())
-        return fail("environment variable " + std::string(*secret_env) + " is empty");
-    } else {
-      return fail("a signing secret is required: set secret_file or secret_env");
-    }
+    auto secret = outbox::sink_secret(settings, "secret");
+    if (!secret) return fail(secret.error());
+    if (!*secret) return fail("a signing secret is required: set secret_file or secret_env");
+    options.secret = std::move(**secret);
 
     // One timeout for each phase, as config's [[sink]] timeout_seconds describes it.
     if (auto t = seconds_setting(settings, "timeout_seconds")) {

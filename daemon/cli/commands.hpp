@@ -21,5 +21,6 @@ void add_outbox_commands(CLI::App& app, Context& context, Action& action);
 void add_serve_commands(CLI::App& app, Context& context, Action& action);
 void add_guidance_commands(CLI::App& app, Context& context, Action& action);
 void add_staff_access_commands(CLI::App& app, Context& context, Action& action);
+void add_report_commands(CLI::App& app, Context& context, Action& action);
 
 }  // namespace careerlink::cli

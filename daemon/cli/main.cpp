@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cli::add_serve_commands(app, context, action);
   cli::add_guidance_commands(app, context, action);
   cli::add_staff_access_commands(app, context, action);
+  cli::add_report_commands(app, context, action);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include "daemon/cli/cli_context.hpp"
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/exit_codes.hpp"
+#include "daemon/config/secret_ref.hpp"
 #include "daemon/domain/dates.hpp"
 #include "daemon/http/client/http_client.hpp"
 #include "daemon/logging/logging.hpp"
@@ -17,7 +18,6 @@
 #include "daemon/runtime/signals.hpp"
 #include "daemon/scheduler/scheduler.hpp"
 #include "daemon/serve/job_catalog.hpp"
-#include "daemon/serve/secrets.hpp"
 #include "daemon/serve/service.hpp"
 #include "daemon/serve/sink_runtime.hpp"
 
@@ -150,8 +150,7 @@ int status(Context& context, const std::string& format) {
   http::HttpClient client(client_options);
   http::HttpRequest request;
   request.url = std::string(tls ? "https://" : "http://") + host + "/api/v1/status";
-  auto token =
-      serve::read_secret("serve.admin_token", serve.admin_token_file, serve.admin_token_env);
+  auto token = read_secret("serve.admin_token", serve.admin_token_file, serve.admin_token_env);
   if (token && *token) request.headers.push_back({"Authorization", "Bearer " + **token});
   auto response = client.send(request);
   if (!response) {

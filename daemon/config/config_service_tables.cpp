@@ -221,9 +221,10 @@ ConfigTable sink_table() {
            [](Config&c, const ConfigValue&v) { c.sinks.back().password_env = v.as_string(); })) {
     t.keys.push_back(std::move(k));
   }
-  t.keys.push_back(
-      path_key("folder", "sims: the folder SIMS imports from (UDF value file and plan documents); an absolute path",
-               [](Config& c, const std::string& v) { c.sinks.back().folder = v; }));
+  t.keys.push_back(path_key(
+      "folder",
+      "sims: the folder SIMS imports from (UDF value file and plan documents); an absolute path",
+      [](Config& c, const std::string& v) { c.sinks.back().folder = v; }));
   return t;
 }
 

@@ -1,5 +1,8 @@
 #include "daemon/outbox/sink.hpp"
 
+#include "daemon/config/secret_ref.hpp"
+
+#include <filesystem>
 #include <mutex>
 
 namespace careerlink::outbox {
@@ -69,6 +72,16 @@ std::vector<std::string> sink_types() {
   for (const auto& [name, factory] : r.factories)
     names.push_back(name);
   return names;
+}
+
+std::expected<std::optional<std::string>, std::string> sink_secret(const SinkSettings& settings,
+                                                                   std::string_view name) {
+  const std::string n(name);
+  std::optional<std::filesystem::path> file;
+  std::optional<std::string> env;
+  if (auto f = settings.get(n + "_file")) file = std::filesystem::path(*f);
+  if (auto e = settings.get(n + "_env")) env = std::string(*e);
+  return read_secret(n, file, env);
 }
 
 }  // namespace careerlink::outbox

@@ -77,6 +77,12 @@ struct SinkSettings {
   }
 };
 
+// A secret the settings give by reference (`<name>_file` or `<name>_env`, as config's secret
+// keys do): its value; nullopt when neither is set; an error naming the file or variable when it
+// cannot be read or is empty. Sinks read secrets here, at start-up, and never log them.
+std::expected<std::optional<std::string>, std::string> sink_secret(const SinkSettings& settings,
+                                                                   std::string_view name);
+
 // Makes a sink from its settings, or says in words why it cannot.
 using SinkFactory =
     std::function<std::expected<std::unique_ptr<Sink>, std::string>(const SinkSettings&)>;

@@ -32,7 +32,8 @@ void add_group(std::string& out, const B8Report& report, const B8Group& g) {
 
 std::string render_b8_csv(const B8Report& report) {
   // RFC 4180 line ends, which Excel and LibreOffice both take.
-  std::string out = "school_urn,as_of,year_group,segment,figure,count,numerator,denominator,percent\r\n";
+  std::string out =
+      "school_urn,as_of,year_group,segment,figure,count,numerator,denominator,percent\r\n";
   for (const auto& g : report.years)
     add_group(out, report, g);
   add_group(out, report, report.total);

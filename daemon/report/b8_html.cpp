@@ -1,37 +1,17 @@
 #include "daemon/report/b8_html.hpp"
 
+#include "daemon/domain/html_text.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace careerlink::report {
 namespace {
 
 std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return html_escape(text);
 }
 
 std::string year_label(std::string_view year) {
@@ -79,7 +59,7 @@ std::string bar_chart(std::string_view id, std::string_view title, const std::ve
       escape(title), id, kLabel + kWidth + kText, height);
   int y = 5;
   for (const auto& b : bars) {
-    const int w = static_cast<int>(std::clamp(b.value, 0.0, 1.0) * kWidth + 0.5);
+    const int w = static_cast<int>(std::lround(std::clamp(b.value, 0.0, 1.0) * kWidth));
     out += fmt::format(
         "<text x=\"{0}\" y=\"{1}\" text-anchor=\"end\">{2}</text>"
         "<rect class=\"track\" x=\"{3}\" y=\"{4}\" width=\"{5}\" height=\"20\"/>"
@@ -112,15 +92,18 @@ std::string interview_chart(const B8Report& report) {
 
 std::string length_chart(const B8Report& report) {
   const auto& lengths = report.total.all.lengths;
-  const std::int64_t most = std::max<std::int64_t>(1, *std::ranges::max_element(lengths));
   std::int64_t all = 0;
   for (const auto n : lengths)
     all += n;
+  // Each bar is its band's share of all the interviews, so the bars together make the whole.
   std::vector<Bar> bars;
   for (std::size_t i = 0; i < lengths.size(); ++i) {
-    bars.push_back(Bar{fmt::format("{} minutes", kLengthBands[i]),
-                       static_cast<double>(lengths[i]) / static_cast<double>(most),
-                       fmt::format("{} of {} interviews", lengths[i], all)});
+    const Fraction share{lengths[i], all};
+    bars.push_back(
+        Bar{fmt::format("{} minutes", kLengthBands[i]),
+            all > 0 ? static_cast<double>(lengths[i]) / static_cast<double>(all) : 0.0,
+            all > 0 ? fmt::format("{} of {} interviews ({}%)", lengths[i], all, percent_text(share))
+                    : "no interviews"});
   }
   return bar_chart("chart-lengths", "Qualified interviews by length, whole school", bars);
 }
@@ -151,7 +134,8 @@ std::string group_table(const B8Report& report, const B8Group& g) {
   return out;
 }
 
-constexpr std::string_view kDefinitions = R"html(<h2 id="definitions">How the figures are counted</h2>
+constexpr std::string_view kDefinitions =
+    R"html(<h2 id="definitions">How the figures are counted</h2>
 <dl>
 <dt>On roll</dt><dd>Held in the year group, joined on or before the report date and not left by it.
 Year groups are as held now.</dd>
@@ -190,15 +174,19 @@ std::string render_b8_html(const B8Report& report) {
       "decimal place and shown with their numerators and denominators.</p>\n",
       school, report.as_of, kStyle, report.end_of_y11);
   if (report.outside_years > 0) {
-    out += fmt::format(
-        "<p>{} pupil(s) held outside Years 7 to 13 are not counted.</p>\n", report.outside_years);
+    out += fmt::format("<p>{} pupil(s) held outside Years 7 to 13 are not counted.</p>\n",
+                       report.outside_years);
   }
-  out += "<h2 id=\"charts\">At a glance</h2>\n<figure>\n" + interview_chart(report) +
-         "\n<figcaption>Share of pupils on roll with at least one qualified interview. The same "
-         "numbers are in the tables below.</figcaption>\n</figure>\n<figure>\n" +
-         length_chart(report) +
-         "\n<figcaption>How long the qualified interviews of pupils on roll were. The same "
-         "numbers are in the whole-school table.</figcaption>\n</figure>\n";
+  // Captions first, so a reader (and a screen reader) meets what a chart shows before it.
+  out +=
+      "<h2 id=\"charts\">At a glance</h2>\n<figure>\n<figcaption><strong>Pupils on roll with at "
+      "least one qualified interview, by year group.</strong> The same numbers are in the tables "
+      "below.</figcaption>\n" +
+      interview_chart(report) +
+      "\n</figure>\n<figure>\n<figcaption><strong>Qualified interviews of pupils on roll, by "
+      "length (whole school).</strong> The same numbers are in the whole-school table."
+      "</figcaption>\n" +
+      length_chart(report) + "\n</figure>\n";
   for (const auto& g : report.years) {
     out += fmt::format("<h2 id=\"year-{}\">{}</h2>\n", escape(g.year), escape(year_label(g.year)));
     out += group_table(report, g);

@@ -31,8 +31,8 @@ std::expected<B8Pupil, LoadError> load_pupil(Store& store, const PupilView& v) {
   if (!facts) return std::unexpected(store_error(facts.error()));
   auto interviews = store.pupil_interviews(v.id);
   if (!interviews) return std::unexpected(store_error(interviews.error()));
-  const auto& fact_list = *facts ? (*facts)->interviews
-                                 : std::vector<rules::PupilFacts::InterviewFact>{};
+  const auto& fact_list =
+      *facts ? (*facts)->interviews : std::vector<rules::PupilFacts::InterviewFact>{};
   // Both reads order by date, then as received; a mismatch means a write landed between them.
   if (fact_list.size() != interviews->size())
     return std::unexpected(LoadError{LoadError::Kind::store,

@@ -82,10 +82,9 @@ void add_on_roll(B8Figures& f, const B8Pupil& p, const std::string& as_of,
       }
     }
   }
-  const bool intended =
-      (plan_counts && p.plan_has_intended_destination) ||
-      std::ranges::any_of(p.intended_destination_dates,
-                          [&](const std::string& d) { return d <= as_of; });
+  const bool intended = (plan_counts && p.plan_has_intended_destination) ||
+                        std::ranges::any_of(p.intended_destination_dates,
+                                            [&](const std::string& d) { return d <= as_of; });
   count(f.intended_destination, intended);
 }
 
@@ -96,9 +95,8 @@ void add_leaver(B8Figures& f, const B8Pupil& p, year_month_day left, year_month_
   if (years > 2) return;
   const std::string from = iso_after_years(left, years);
   const std::string to = to_iso(as_of);
-  const bool known = std::ranges::any_of(p.actual_destination_dates, [&](const std::string& d) {
-    return d >= from && d <= to;
-  });
+  const bool known = std::ranges::any_of(
+      p.actual_destination_dates, [&](const std::string& d) { return d >= from && d <= to; });
   count(f.leaver_destination[static_cast<std::size_t>(years)], known);
 }
 

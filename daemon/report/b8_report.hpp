@@ -27,8 +27,8 @@ struct Fraction {
 std::string percent_text(Fraction f);
 
 // Interview length bands, as the research on personal guidance practice reports them.
-inline constexpr std::array<std::string_view, 5> kLengthBands{"under 20", "20-29", "30-44",
-                                                              "45-59", "60+"};
+inline constexpr std::array<std::string_view, 5> kLengthBands{"under 20", "20-29", "30-44", "45-59",
+                                                              "60+"};
 std::size_t length_band(int minutes);
 
 // --- Inputs: one record per pupil, gathered by the loader (b8_load.hpp) or built by a test ---
@@ -66,17 +66,17 @@ struct B8Pupil {
 
 struct B8Figures {
   std::int64_t on_roll = 0;
-  Fraction qualified_interview;            // of on roll: at least one qualified interview
-  std::optional<Fraction> by_end_of_y11;   // Y11 only
-  std::optional<Fraction> two_or_more;     // Y13 only
-  std::array<std::int64_t, 5> lengths{};   // qualified interviews per kLengthBands
-  Fraction with_plan;                      // of on roll
-  Fraction plans_shared;                   // of those with a plan
+  Fraction qualified_interview;           // of on roll: at least one qualified interview
+  std::optional<Fraction> by_end_of_y11;  // Y11 only
+  std::optional<Fraction> two_or_more;    // Y13 only
+  std::array<std::int64_t, 5> lengths{};  // qualified interviews per kLengthBands
+  Fraction with_plan;                     // of on roll
+  Fraction plans_shared;                  // of those with a plan
   std::int64_t open_actions = 0;
   std::int64_t overdue_actions = 0;
-  std::int64_t follow_ups_done = 0;        // actions done or dropped
-  std::int64_t ticked_by_tutor = 0;        // of those, ticked by a tutor in the panel
-  Fraction intended_destination;           // of on roll
+  std::int64_t follow_ups_done = 0;              // actions done or dropped
+  std::int64_t ticked_by_tutor = 0;              // of those, ticked by a tutor in the panel
+  Fraction intended_destination;                 // of on roll
   std::array<Fraction, 3> leaver_destination{};  // 1, 2, 3 years on: of leavers that far on
   bool operator==(const B8Figures&) const = default;
 };
@@ -91,10 +91,10 @@ struct B8Group {
 struct B8Report {
   std::string school_urn;
   std::string school_name;
-  std::string as_of;        // ISO
-  std::string end_of_y11;   // 31 August ending the academic year that holds as_of
-  std::vector<B8Group> years;  // Y7..Y13 as held, in order
-  B8Group total;               // every pupil of Y7..Y13
+  std::string as_of;               // ISO
+  std::string end_of_y11;          // 31 August ending the academic year that holds as_of
+  std::vector<B8Group> years;      // Y7..Y13 as held, in order
+  B8Group total;                   // every pupil of Y7..Y13
   std::int64_t outside_years = 0;  // pupils held in other years (not counted)
 };
 
@@ -102,7 +102,7 @@ struct B8Report {
 struct Segment {
   std::string_view key;    // all | send | fsm
   std::string_view label;  // words for a reader
-  B8Figures B8Group::* cell;
+  B8Figures B8Group::*cell;
 };
 inline constexpr std::array<Segment, 3> kSegments{{{"all", "All pupils", &B8Group::all},
                                                    {"send", "SEND", &B8Group::send},

@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/config/secret_ref.hpp"
 #include "daemon/domain/dates.hpp"
 #include "daemon/http/server/admin_routes.hpp"
 #include "daemon/http/server/http_server.hpp"
@@ -22,7 +23,6 @@
 #include "daemon/runtime/systemd_notify.hpp"
 #include "daemon/scheduler/scheduler.hpp"
 #include "daemon/serve/job_catalog.hpp"
-#include "daemon/serve/secrets.hpp"
 #include "daemon/serve/sink_runtime.hpp"
 #include "daemon/store/shared_store.hpp"
 #include "plugins/panel/panel_routes.hpp"

@@ -7,10 +7,8 @@
 
 namespace careerlink {
 
-using sqlite::Connection;
 using sqlite::SqliteStore;
 using sqlite::SqliteTransaction;
-using sqlite::Statement;
 
 namespace sqlite {
 

@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <type_traits>
 #include <variant>
@@ -30,12 +28,6 @@ std::optional<Stamp> newest(const Notes& notes) {
   for (const auto& n : notes)
     if (n.reading.as_of && (!out || *n.reading.as_of > *out)) out = n.reading.as_of;
   return out;
-}
-
-std::string trim_newlines(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-    text.pop_back();
-  return text;
 }
 
 std::optional<std::chrono::milliseconds> seconds_setting(const outbox::SinkSettings& settings,
@@ -312,27 +304,12 @@ std::expected<std::unique_ptr<outbox::Sink>, std::string> make_arbor_sink(
       return fail("username is required (the Partner App's API user)");
     options.api.username = std::string(*username);
 
-    auto password_file = settings.get("password_file");
-    auto password_env = settings.get("password_env");
-    if (password_file && password_env) return fail("give password_file or password_env, not both");
-    if (password_file) {
-      std::ifstream in{std::string(*password_file), std::ios::binary};
-      if (!in) return fail("cannot read password_file " + std::string(*password_file));
-      std::ostringstream text;
-      text << in.rdbuf();
-      options.api.password = trim_newlines(text.str());
-      if (options.api.password.empty())
-        return fail("password_file " + std::string(*password_file) + " is empty");
-    } else if (password_env) {
-      const char* v = std::getenv(std::string(*password_env).c_str());  // NOLINT: start-up only
-      if (v == nullptr)
-        return fail("environment variable " + std::string(*password_env) + " is not set");
-      options.api.password = trim_newlines(v);
-      if (options.api.password.empty())
-        return fail("environment variable " + std::string(*password_env) + " is empty");
-    } else {
+    auto password = outbox::sink_secret(settings, "password");
+    if (!password) return fail(password.error());
+    if (!*password) {
       return fail("the API user's password is required: set password_file or password_env");
     }
+    options.api.password = std::move(**password);
 
     if (auto t = seconds_setting(settings, "timeout_seconds")) {
       options.api.http.connect_timeout = *t;

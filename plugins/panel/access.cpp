@@ -51,7 +51,7 @@ std::string year_code_of(std::string_view name) {
   std::string s = trimmed(name);
   for (std::string_view prefix : {"year", "yr", "y"}) {
     if (s.size() > prefix.size() && iequal(std::string_view(s).substr(0, prefix.size()), prefix)) {
-      const std::string rest = trimmed(std::string_view(s).substr(prefix.size()));
+      std::string rest = trimmed(std::string_view(s).substr(prefix.size()));
       if (!rest.empty() && std::isdigit(static_cast<unsigned char>(rest.front())) != 0) return rest;
     }
   }

@@ -1,5 +1,7 @@
 #include "plugins/panel/html.hpp"
 
+#include "daemon/domain/html_text.hpp"
+
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <array>
@@ -61,37 +63,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kFlagTitl
 }  // namespace
 
 std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  std::size_t start = 0;
-  // Copies runs of plain text whole; only the five special characters are replaced.
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    std::string_view entity;
-    switch (text[i]) {
-      case '&':
-        entity = "&amp;";
-        break;
-      case '<':
-        entity = "&lt;";
-        break;
-      case '>':
-        entity = "&gt;";
-        break;
-      case '"':
-        entity = "&quot;";
-        break;
-      case '\'':
-        entity = "&#39;";
-        break;
-      default:
-        continue;
-    }
-    out.append(text.substr(start, i - start));
-    out.append(entity);
-    start = i + 1;
-  }
-  out.append(text.substr(start));
-  return out;
+  return html_escape(text);
 }
 
 std::string url_encode(std::string_view text) {

@@ -113,6 +113,11 @@ std::string my_groups_page(const Viewer& viewer) {
         schools += fmt::format(R"(<li><a href="/panel/school?school={}">School {} ({})</a></li>)",
                                escape(url_encode(r.school_urn)), escape(r.school_urn),
                                r.role == Role::adviser ? "adviser" : "careers leader");
+        if (r.role == Role::careers_leader) {
+          schools += fmt::format(
+              R"(<li><a href="/panel/report/b8?school={}">Benchmark 8 report, school {}</a></li>)",
+              escape(url_encode(r.school_urn)), escape(r.school_urn));
+        }
         break;
       case Role::admin:
         break;

@@ -9,6 +9,8 @@
 
 #include "daemon/followup/flag_sync.hpp"
 #include "daemon/followup/tutor_follow_up.hpp"
+#include "daemon/report/b8_html.hpp"
+#include "daemon/report/b8_load.hpp"
 #include "plugins/panel/pages.hpp"
 #include "plugins/panel/panel_state.hpp"
 
@@ -380,6 +382,30 @@ http::Response school(PanelState& state, const http::Request& request) {
                        school_page(Viewer{&who->identity, who->session.csrf_token}, *urn, *body));
 }
 
+// The Benchmark 8 report (daemon/report), for the careers leader: the same self-contained page
+// `careerlink report b8 --format html` writes, as of today.
+http::Response b8_report(PanelState& state, const http::Request& request) {
+  auto who = signed_in(state, request);
+  if (!who) return who.error();
+  const auto urn = school_of(request, who->identity);
+  if (!urn) return not_found(*who, request, "Say which school: /panel/report/b8?school=URN.");
+  if (!who->identity.has(Role::careers_leader, *urn)) {
+    return forbidden(*who, request, "this school's Benchmark 8 report");
+  }
+  const auto config = state.config();
+  const auto as_of = followup::local_date(*config, state.now());
+  auto report = state.store.with([&](Store& st) { return report::load_b8(st, *urn, as_of); });
+  if (!report) {
+    if (report.error().kind == report::LoadError::Kind::unknown_school) {
+      return not_found(*who, request, "careerlink holds no school with that URN.");
+    }
+    spdlog::error("panel: B8 report: {}", report.error().message);
+    return html_response(500, "<p>careerlink could not work out the report; the log says why.</p>");
+  }
+  audit_view(state, *who, request, "report.b8", "school:" + *urn, "panel");
+  return html_response(200, report::render_b8_html(*report));
+}
+
 // The pupil a request names, if the viewer may see them.
 std::expected<PupilView, http::Response> visible_pupil(PanelState& state, const Signed& who,
                                                        const http::Request& request,
@@ -527,6 +553,7 @@ std::shared_ptr<void> add_panel_routes(http::Router& router, PanelOptions option
   get("/panel/school", school);
   get("/panel/pupil", pupil);
   get("/panel/api/pupil", pupil);
+  get("/panel/report/b8", b8_report);
   router.add("GET", "/panel", http::Access::public_,
              [](const http::Request&) { return redirect("/panel/", 301); });
   router.add("POST", "/panel/pupil/action", http::Access::public_,

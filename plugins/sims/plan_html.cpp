@@ -1,5 +1,6 @@
 #include "plugins/sims/plan_html.hpp"
 
+#include "daemon/domain/html_text.hpp"
 #include "plugins/sims/display_text.hpp"
 #include "plugins/sims/udf_csv.hpp"
 
@@ -116,30 +117,7 @@ std::string plan_file_name(std::string_view upn) {
 }
 
 std::string escape_html(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (char c : value) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
+  return html_escape(value);
 }
 
 std::string plan_document(const PupilStatus& s, std::string_view panel_url) {

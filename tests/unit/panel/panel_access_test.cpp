@@ -77,6 +77,13 @@ std::vector<Row> access_table() {
   rows.push_back({kLeader, "GET", "/panel/school?year=11&rag=amber", 200});
   rows.push_back({kAdviser, "GET", "/panel/school", 200});
   rows.push_back({kAdmin, "GET", "/panel/school", 403});
+  // The Benchmark 8 report: the careers leader's.
+  rows.push_back({"", "GET", "/panel/report/b8", 302});
+  rows.push_back({kLeader, "GET", "/panel/report/b8", 200});
+  rows.push_back({kAdviser, "GET", "/panel/report/b8", 403});
+  rows.push_back({kHeadOfYear, "GET", "/panel/report/b8", 403});
+  rows.push_back({kTutor, "GET", "/panel/report/b8", 403});
+  rows.push_back({kAdmin, "GET", "/panel/report/b8", 403});
   // Home: everyone signed in; nobody else.
   rows.push_back({"", "GET", "/panel/", 302});
   for (const char* who : {kTutor, kHeadOfYear, kLeader, kAdviser, kAdmin}) {

@@ -1,10 +1,10 @@
-#include "daemon/serve/secrets.hpp"
+#include "daemon/config/secret_ref.hpp"
 
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
-namespace careerlink::serve {
+namespace careerlink {
 
 std::expected<std::optional<std::string>, std::string> read_secret(
     const std::string& what, const std::optional<std::filesystem::path>& file,
@@ -31,4 +31,4 @@ std::expected<std::optional<std::string>, std::string> read_secret(
   return std::optional<std::string>{std::move(value)};
 }
 
-}  // namespace careerlink::serve
+}  // namespace careerlink

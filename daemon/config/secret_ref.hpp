@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-namespace careerlink::serve {
+namespace careerlink {
 
 // The secret from `file` or the environment variable `env` (exactly one may be set), with a
 // trailing newline trimmed. nullopt when neither is set; an error naming `what` and where it
@@ -15,4 +15,4 @@ std::expected<std::optional<std::string>, std::string> read_secret(
     const std::string& what, const std::optional<std::filesystem::path>& file,
     const std::optional<std::string>& env);
 
-}  // namespace careerlink::serve
+}  // namespace careerlink
