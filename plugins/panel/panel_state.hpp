@@ -84,4 +84,7 @@ std::string safe_next(std::string_view next);
 
 void add_sign_in_routes(http::Router& router, const std::shared_ptr<PanelState>& state);
 
+// Why the e-mail in a verified ID token may not name a member of staff (nullopt: it may).
+std::optional<std::string> untrusted_email(const auth::IdTokenClaims& claims);
+
 }  // namespace careerlink::panel

@@ -136,22 +136,6 @@ http::Response logout(PanelState& state, const http::Request& request) {
   return r;
 }
 
-// Why the e-mail in a verified ID token still may not name a member of staff, if it may not.
-// Staff are matched by e-mail, so the address must be one the school's own directory vouches for:
-// with Google, a Workspace account (`hd`) whose verified address is in that domain (a consumer
-// Google account could otherwise carry any address); with Entra ID, the configured issuer is the
-// school's own tenant (checked exactly), whose administrators own the addresses in it.
-std::optional<std::string> untrusted_email(const auth::IdTokenClaims& c) {
-  const bool google =
-      c.issuer == "https://accounts.google.com" || c.issuer == "accounts.google.com";
-  if (!google) return std::nullopt;
-  if (!c.email_verified) return "Google account e-mail not verified";
-  if (c.hosted_domain.empty()) return "not a Google Workspace account (no hd claim)";
-  const std::string at = "@" + lower(c.hosted_domain);
-  if (!lower(c.email).ends_with(at)) return "e-mail outside the Workspace domain " + at;
-  return std::nullopt;
-}
-
 // The OIDC client, made on first use from the config in force.
 auth::OidcClient* oidc_client(PanelState& state, std::string& why) {
   std::lock_guard lock(state.oidc_mutex);
@@ -262,6 +246,22 @@ http::Response oidc_callback(PanelState& state, const http::Request& request) {
 }
 
 }  // namespace
+
+// Why the e-mail in a verified ID token still may not name a member of staff, if it may not.
+// Staff are matched by e-mail, so the address must be one the school's own directory vouches for:
+// with Google, a Workspace account (`hd`) whose verified address is in that domain (a consumer
+// Google account could otherwise carry any address); with Entra ID, the configured issuer is the
+// school's own tenant (checked exactly), whose administrators own the addresses in it.
+std::optional<std::string> untrusted_email(const auth::IdTokenClaims& c) {
+  const bool google =
+      c.issuer == "https://accounts.google.com" || c.issuer == "accounts.google.com";
+  if (!google) return std::nullopt;
+  if (!c.email_verified) return "Google account e-mail not verified";
+  if (c.hosted_domain.empty()) return "not a Google Workspace account (no hd claim)";
+  const std::string at = "@" + lower(c.hosted_domain);
+  if (!lower(c.email).ends_with(at)) return "e-mail outside the Workspace domain " + at;
+  return std::nullopt;
+}
 
 void add_sign_in_routes(http::Router& router, const std::shared_ptr<PanelState>& state) {
   router.add("GET", "/panel/login", http::Access::public_,

@@ -5,6 +5,7 @@
 #include "daemon/store/shared_store.hpp"
 #include "plugins/panel/access.hpp"
 #include "plugins/panel/auth/random_token.hpp"
+#include "plugins/panel/panel_state.hpp"
 #include "plugins/panel/session_table.hpp"
 #include "tests/unit/support/test_support.hpp"
 
@@ -56,6 +57,26 @@ TEST(PanelAccessRules, YearGroupNamesAsMisesWriteThem) {
   EXPECT_EQ(year_code_of("11"), "11");
   EXPECT_EQ(year_code_of("Reception"), "R");
   EXPECT_EQ(year_code_of("Yellow"), "Yellow");  // not a year: kept, so it matches nothing
+}
+
+TEST(PanelSignInPolicy, GoogleAddressesMustBeVerifiedWorkspaceAddressesOfTheirOwnDomain) {
+  auth::IdTokenClaims c;
+  c.issuer = "https://accounts.google.com";
+  c.email = "c.wright@riverside.sch.uk";
+  c.email_verified = true;
+  c.hosted_domain = "riverside.sch.uk";
+  EXPECT_FALSE(untrusted_email(c));
+  c.hosted_domain = "";  // a consumer Google account can carry any address
+  EXPECT_TRUE(untrusted_email(c));
+  c.hosted_domain = "elsewhere.example";
+  EXPECT_TRUE(untrusted_email(c));
+  c.hosted_domain = "riverside.sch.uk";
+  c.email_verified = false;
+  EXPECT_TRUE(untrusted_email(c));
+  // Entra ID: the configured issuer is the school's own tenant, checked exactly by the client.
+  c.issuer = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0";
+  c.hosted_domain = "";
+  EXPECT_FALSE(untrusted_email(c));
 }
 
 class Sessions : public ::testing::Test {
