@@ -217,6 +217,12 @@ std::string sign_in_page(std::string_view next, std::string_view error, bool loc
     main += R"(<p class="notice">No sign-in method is configured: set [panel.oidc] or )"
             R"([panel] local_accounts in careerlink.toml.</p>)";
   }
+  // Inside an MIS frame from another site the browser keeps no session (SameSite cookies), so
+  // the way on is a tab of its own.
+  main += fmt::format(
+      R"(<p class="muted">Opened inside your MIS? <a href="/panel/login?next={}" target="_blank" )"
+      R"(rel="noopener">Open the careers panel in a new tab</a>.</p>)",
+      escape(url_encode(next)));
   PageFrame f;
   f.title = "Sign in";
   return page(f, main);
