@@ -125,7 +125,7 @@ using Form = std::vector<std::pair<std::string, std::string>>;
 
 struct Signed {
   PanelSession session;
-  StaffIdentity identity;
+  std::shared_ptr<const StaffIdentity> identity;  // shared with the cache: no copy a request
   std::int64_t generation = 0;
 };
 
@@ -179,7 +179,7 @@ std::expected<Signed, http::Response> signed_in(PanelState& state, const http::R
     spdlog::error("panel: reading staff access: {}", identity.error().message);
     return std::unexpected(html_response(500, "<p>careerlink could not read its store.</p>"));
   }
-  s.identity = std::move(*identity);
+  s.identity = std::make_shared<const StaffIdentity>(std::move(*identity));
   std::lock_guard lock(state.cache_mutex);
   state.identities[s.session.email] = {generation, s.identity};
   return s;
@@ -187,13 +187,13 @@ std::expected<Signed, http::Response> signed_in(PanelState& state, const http::R
 
 void audit_view(PanelState& state, const Signed& who, const http::Request& request,
                 std::string action, std::string object, std::string detail = {}) {
-  state.audit.record(AuditEvent{0, state.now(), who.identity.email, std::move(action),
+  state.audit.record(AuditEvent{0, state.now(), who.identity->email, std::move(action),
                                 std::move(object), request.remote_address, std::move(detail)});
 }
 
 http::Response forbidden(const Signed& who, const http::Request& request, std::string_view what) {
   if (wants_json(request)) return json_response(403, R"({"error":"not one of your pupils"})");
-  Viewer v{&who.identity, who.session.csrf_token};
+  Viewer v{who.identity.get(), who.session.csrf_token};
   return html_response(
       403, problem_page(v, "Not one of your pupils",
                         fmt::format("You can see {} only if they are in a group you look after. "
@@ -204,7 +204,7 @@ http::Response forbidden(const Signed& who, const http::Request& request, std::s
 
 http::Response not_found(const Signed& who, const http::Request& request, std::string_view text) {
   if (wants_json(request)) return json_response(404, R"({"error":"not found"})");
-  Viewer v{&who.identity, who.session.csrf_token};
+  Viewer v{who.identity.get(), who.session.csrf_token};
   return html_response(404, problem_page(v, "Not found", text));
 }
 
@@ -295,21 +295,21 @@ http::Response my_groups(PanelState& state, const http::Request& request) {
   auto who = signed_in(state, request);
   if (!who) return who.error();
   audit_view(state, *who, request, "panel.view", "panel:home");
-  return html_response(200, my_groups_page(Viewer{&who->identity, who->session.csrf_token}));
+  return html_response(200, my_groups_page(Viewer{who->identity.get(), who->session.csrf_token}));
 }
 
 http::Response group(PanelState& state, const http::Request& request) {
   auto who = signed_in(state, request);
   if (!who) return who.error();
   const std::string name(request.query_param("name").value_or(""));
-  const auto urn = school_of(request, who->identity);
+  const auto urn = school_of(request, *who->identity);
   if (name.empty() || !urn) {
     return not_found(*who, request,
                      "Say which group: /panel/group?name=10A (and &school=URN "
                      "when you look after more than one school).");
   }
-  const bool tutor_or_whole_school = who->identity.may_see_group(*urn, name);
-  if (!tutor_or_whole_school && !who->identity.has(Role::head_of_year, *urn)) {
+  const bool tutor_or_whole_school = who->identity->may_see_group(*urn, name);
+  if (!tutor_or_whole_school && !who->identity->has(Role::head_of_year, *urn)) {
     return forbidden(*who, request, "this group");
   }
   auto id = school_id(state, who->generation, *urn);
@@ -324,29 +324,29 @@ http::Response group(PanelState& state, const http::Request& request) {
   const auto& list = **rows;
   // A head of year sees a tutor group whose pupils are all in their year(s).
   if (!tutor_or_whole_school && (list.empty() || !std::ranges::all_of(list, [&](const PupilRow& r) {
-                                   return who->identity.may_see_pupil(r.pupil);
+                                   return who->identity->may_see_pupil(r.pupil);
                                  }))) {
     return forbidden(*who, request, "this group");
   }
   auto body = cached_body(state, who->generation, key, "", [&] { return group_body(name, list); });
   audit_view(state, *who, request, "panel.view_group", key, fmt::format("{} pupils", list.size()));
-  return html_response(200,
-                       group_page(Viewer{&who->identity, who->session.csrf_token}, name, *body));
+  return html_response(
+      200, group_page(Viewer{who->identity.get(), who->session.csrf_token}, name, *body));
 }
 
 http::Response school(PanelState& state, const http::Request& request) {
   auto who = signed_in(state, request);
   if (!who) return who.error();
-  const auto urn = school_of(request, who->identity);
+  const auto urn = school_of(request, *who->identity);
   if (!urn) return not_found(*who, request, "Say which school: /panel/school?school=URN.");
   SchoolFilter f{std::string(request.query_param("year").value_or("")),
                  std::string(request.query_param("rag").value_or("")),
                  std::string(request.query_param("flag").value_or(""))};
-  const bool whole = who->identity.whole_school(*urn);
-  if (!whole && (f.year.empty() || !who->identity.may_see_year(*urn, f.year))) {
-    if (f.year.empty() && who->identity.has(Role::head_of_year, *urn)) {
+  const bool whole = who->identity->whole_school(*urn);
+  if (!whole && (f.year.empty() || !who->identity->may_see_year(*urn, f.year))) {
+    if (f.year.empty() && who->identity->has(Role::head_of_year, *urn)) {
       // A head of year's whole school is their year(s): send them to the first.
-      for (const auto& r : who->identity.reach) {
+      for (const auto& r : who->identity->reach) {
         if (r.role == Role::head_of_year && r.school_urn == *urn) {
           return redirect(
               "/panel/school?school=" + url_encode(*urn) + "&year=" + url_encode(r.scope), 302);
@@ -378,8 +378,8 @@ http::Response school(PanelState& state, const http::Request& request) {
   });
   audit_view(state, *who, request, "panel.view_school", "school:" + *urn,
              fmt::format("year={} rag={} flag={}", f.year, f.rag, f.flag));
-  return html_response(200,
-                       school_page(Viewer{&who->identity, who->session.csrf_token}, *urn, *body));
+  return html_response(
+      200, school_page(Viewer{who->identity.get(), who->session.csrf_token}, *urn, *body));
 }
 
 // The Benchmark 8 report (daemon/report), for the careers leader: the same self-contained page
@@ -387,9 +387,9 @@ http::Response school(PanelState& state, const http::Request& request) {
 http::Response b8_report(PanelState& state, const http::Request& request) {
   auto who = signed_in(state, request);
   if (!who) return who.error();
-  const auto urn = school_of(request, who->identity);
+  const auto urn = school_of(request, *who->identity);
   if (!urn) return not_found(*who, request, "Say which school: /panel/report/b8?school=URN.");
-  if (!who->identity.has(Role::careers_leader, *urn)) {
+  if (!who->identity->has(Role::careers_leader, *urn)) {
     return forbidden(*who, request, "this school's Benchmark 8 report");
   }
   const auto config = state.config();
@@ -418,14 +418,14 @@ std::expected<PupilView, http::Response> visible_pupil(PanelState& state, const 
   // An unknown UPN and someone else's pupil answer alike to a tutor, so the panel does not
   // tell who is on roll; whole-school staff get the honest 404.
   if (!*pupil) {
-    if (!who.identity.schools().empty() &&
-        std::ranges::any_of(who.identity.schools(),
-                            [&](const std::string& u) { return who.identity.whole_school(u); })) {
+    if (!who.identity->schools().empty() &&
+        std::ranges::any_of(who.identity->schools(),
+                            [&](const std::string& u) { return who.identity->whole_school(u); })) {
       return std::unexpected(not_found(who, request, "careerlink holds no pupil with that UPN."));
     }
     return std::unexpected(forbidden(who, request, "this pupil"));
   }
-  if (!who.identity.may_see_pupil(**pupil)) {
+  if (!who.identity->may_see_pupil(**pupil)) {
     return std::unexpected(forbidden(who, request, "this pupil"));
   }
   return std::move(**pupil);
@@ -448,7 +448,7 @@ http::Response pupil(PanelState& state, const http::Request& request) {
                                 "at its next write-back.";
   }
   return html_response(
-      200, pupil_page(Viewer{&who->identity, who->session.csrf_token}, *record, message));
+      200, pupil_page(Viewer{who->identity.get(), who->session.csrf_token}, *record, message));
 }
 
 // A state-changing request: signed in, the session's CSRF token, and the pupil in scope.
@@ -465,7 +465,7 @@ std::expected<Change, http::Response> change_request(PanelState& state,
   const std::string csrf = form_value(form, "csrf");
   if (csrf.empty() || csrf != who->session.csrf_token) {
     return std::unexpected(html_response(
-        400, problem_page(Viewer{&who->identity, who->session.csrf_token}, "Form expired",
+        400, problem_page(Viewer{who->identity.get(), who->session.csrf_token}, "Form expired",
                           "This form is out of date (or came from another site). Go back, "
                           "reload the page and try again.")));
   }
@@ -502,10 +502,10 @@ http::Response tick(PanelState& state, const http::Request& request) {
   const std::string action = form_value(c->form, "action");
   const std::string status = form_value(c->form, "status");
   if (status != "done" && status != "dropped" && status != "open") {
-    return html_response(400, problem_page(Viewer{&c->who.identity, c->who.session.csrf_token},
+    return html_response(400, problem_page(Viewer{c->who.identity.get(), c->who.session.csrf_token},
                                            "Not a status", "An action is open, done or dropped."));
   }
-  const followup::StaffChange by{c->who.identity.email, request.remote_address};
+  const followup::StaffChange by{c->who.identity->email, request.remote_address};
   auto outcome = in_change(state, [&](Store& st, StoreTransaction& tx,
                                       const followup::SyncContext& context) {
     return followup::tick_action(st, tx, c->pupil.id, c->pupil.upn, action, status, by, context);
@@ -525,10 +525,11 @@ http::Response note(PanelState& state, const http::Request& request) {
   std::string text = form_value(c->form, "text");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos || text.size() > 4000) {
     return html_response(
-        400, problem_page(Viewer{&c->who.identity, c->who.session.csrf_token}, "Note not saved",
-                          "A note needs some words, and at most 4,000 characters."));
+        400,
+        problem_page(Viewer{c->who.identity.get(), c->who.session.csrf_token}, "Note not saved",
+                     "A note needs some words, and at most 4,000 characters."));
   }
-  const followup::StaffChange by{c->who.identity.email, request.remote_address};
+  const followup::StaffChange by{c->who.identity->email, request.remote_address};
   auto id =
       in_change(state, [&](Store& st, StoreTransaction& tx, const followup::SyncContext& context) {
         return followup::add_note(st, tx, c->pupil.id, c->pupil.upn, text, by, context);

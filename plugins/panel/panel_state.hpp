@@ -48,7 +48,8 @@ struct PanelState {
   std::mutex cache_mutex;
   std::int64_t seen_data_version = -1;
   std::int64_t generation = 0;
-  std::map<std::string, std::pair<std::int64_t, StaffIdentity>, std::less<>> identities;
+  std::map<std::string, std::pair<std::int64_t, std::shared_ptr<const StaffIdentity>>, std::less<>>
+      identities;
   // A list (a tutor group, a year, a school) at one generation: its rows, and the page bodies
   // rendered from them (by filter), the same for every viewer allowed to see the list.
   struct CachedList {

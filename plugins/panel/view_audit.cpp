@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace careerlink::panel {
 
 ViewAudit::ViewAudit(SharedStore& store)
@@ -24,21 +26,28 @@ void ViewAudit::flush() {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
   }
-  if (batch.empty()) return;
-  auto written = store_.with([&](Store& st) -> StoreResult<void> {
-    auto tx = st.begin();
-    if (!tx) return std::unexpected(tx.error());
-    for (const auto& e : batch) {
-      if (auto r = st.record_audit(e); !r) return r;
+  // In transactions of at most kChunk events, letting go of the connection between them: page
+  // views wait on the same connection, so one long transaction would stall them all.
+  constexpr std::size_t kChunk = 128;
+  for (std::size_t start = 0; start < batch.size(); start += kChunk) {
+    const std::size_t end = std::min(batch.size(), start + kChunk);
+    auto written = store_.with([&](Store& st) -> StoreResult<void> {
+      auto tx = st.begin();
+      if (!tx) return std::unexpected(tx.error());
+      for (std::size_t i = start; i < end; ++i) {
+        if (auto r = st.record_audit(batch[i]); !r) return r;
+      }
+      return (*tx)->commit();
+    });
+    if (!written) {
+      // Put the rest back: an audit event is never dropped quietly.
+      spdlog::error("panel: could not write {} audit events: {}", batch.size() - start,
+                    written.error().message);
+      std::lock_guard lock(mutex_);
+      pending_.insert(pending_.begin(), batch.begin() + static_cast<std::ptrdiff_t>(start),
+                      batch.end());
+      return;
     }
-    return (*tx)->commit();
-  });
-  if (!written) {
-    // Put them back: an audit event is never dropped quietly.
-    spdlog::error("panel: could not write {} audit events: {}", batch.size(),
-                  written.error().message);
-    std::lock_guard lock(mutex_);
-    pending_.insert(pending_.begin(), batch.begin(), batch.end());
   }
 }
 
