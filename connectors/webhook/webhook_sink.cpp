@@ -74,17 +74,6 @@ void apply_results(const std::string& body, std::span<const OutboxMessage> batch
   }
 }
 
-std::optional<std::chrono::milliseconds> seconds_setting(const outbox::SinkSettings& settings,
-                                                         std::string_view key) {
-  auto v = settings.get(key);
-  if (!v) return std::nullopt;
-  long long n = 0;
-  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc() || ptr != v->data() + v->size() || n <= 0 || n > 600)
-    throw std::invalid_argument(std::string(key) + " must be a whole number of seconds, 1..600");
-  return std::chrono::seconds(n);
-}
-
 }  // namespace
 
 std::string sign(std::string_view secret, std::string_view timestamp, std::string_view body) {
@@ -239,7 +228,7 @@ std::expected<std::unique_ptr<outbox::Sink>, std::string> make_webhook_sink(
     options.secret = std::move(**secret);
 
     // One timeout for each phase, as config's [[sink]] timeout_seconds describes it.
-    if (auto t = seconds_setting(settings, "timeout_seconds")) {
+    if (auto t = outbox::sink_seconds(settings, "timeout_seconds")) {
       options.http.connect_timeout = *t;
       options.http.handshake_timeout = *t;
       options.http.write_timeout = *t;

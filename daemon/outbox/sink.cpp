@@ -2,8 +2,10 @@
 
 #include "daemon/config/secret_ref.hpp"
 
+#include <charconv>
 #include <filesystem>
 #include <mutex>
+#include <stdexcept>
 
 namespace careerlink::outbox {
 
@@ -82,6 +84,17 @@ std::expected<std::optional<std::string>, std::string> sink_secret(const SinkSet
   if (auto f = settings.get(n + "_file")) file = std::filesystem::path(*f);
   if (auto e = settings.get(n + "_env")) env = std::string(*e);
   return read_secret(n, file, env);
+}
+
+std::optional<std::chrono::seconds> sink_seconds(const SinkSettings& settings,
+                                                 std::string_view key) {
+  auto v = settings.get(key);
+  if (!v) return std::nullopt;
+  long long n = 0;
+  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || ptr != v->data() + v->size() || n <= 0 || n > 600)
+    throw std::invalid_argument(std::string(key) + " must be a whole number of seconds, 1..600");
+  return std::chrono::seconds(n);
 }
 
 }  // namespace careerlink::outbox

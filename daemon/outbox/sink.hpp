@@ -83,6 +83,12 @@ struct SinkSettings {
 std::expected<std::optional<std::string>, std::string> sink_secret(const SinkSettings& settings,
                                                                    std::string_view name);
 
+// A whole number of seconds in 1..600 the settings give under `key` (e.g. timeout_seconds);
+// nullopt when absent. Throws std::invalid_argument naming the key otherwise (factories turn
+// that into their refusal to start).
+std::optional<std::chrono::seconds> sink_seconds(const SinkSettings& settings,
+                                                 std::string_view key);
+
 // Makes a sink from its settings, or says in words why it cannot.
 using SinkFactory =
     std::function<std::expected<std::unique_ptr<Sink>, std::string>(const SinkSettings&)>;

@@ -133,4 +133,21 @@ class Connection {
   std::map<const char*, std::unique_ptr<Statement>> cache_;
 };
 
+// Runs `body` in its own BEGIN IMMEDIATE transaction (the write lock taken up front, so the
+// statements cannot fail half-way on a busy lock), rolling back on any error.
+template <class F>
+auto in_write_transaction(Connection& db, F&& body) -> decltype(body()) {
+  CAREERLINK_TRY(db.exec("BEGIN IMMEDIATE"));
+  auto result = body();
+  if (!result) {
+    (void)db.exec("ROLLBACK");
+    return result;
+  }
+  if (auto committed = db.exec("COMMIT"); !committed) {
+    (void)db.exec("ROLLBACK");
+    return std::unexpected(committed.error());
+  }
+  return result;
+}
+
 }  // namespace careerlink::sqlite

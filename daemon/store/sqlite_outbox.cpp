@@ -78,23 +78,6 @@ OutboxMessage read_message(const Statement& st) {
   return m;
 }
 
-// Runs `body` in its own BEGIN IMMEDIATE transaction (the write lock taken up front, so the
-// statements cannot fail half-way on a busy lock), rolling back on any error.
-template <class F>
-auto in_transaction(Connection& db, F&& body) -> decltype(body()) {
-  CAREERLINK_TRY(db.exec("BEGIN IMMEDIATE"));
-  auto result = body();
-  if (!result) {
-    (void)db.exec("ROLLBACK");
-    return result;
-  }
-  if (auto committed = db.exec("COMMIT"); !committed) {
-    (void)db.exec("ROLLBACK");
-    return std::unexpected(committed.error());
-  }
-  return result;
-}
-
 // A JSON array of ids, for `IN (SELECT value FROM json_each(?))`: one cached statement for a
 // batch of any size.
 std::string json_ids(std::span<const std::int64_t> ids) {
@@ -136,7 +119,7 @@ StoreResult<std::vector<OutboxMessage>> SqliteStore::lease_outbox(std::string_vi
   if (max == 0) return out;
   const auto now_ms = to_ms(now);
   const auto until_ms = to_ms(now + lease);
-  auto leased = in_transaction(*db_, [&]() -> StoreResult<void> {
+  auto leased = in_write_transaction(*db_, [&]() -> StoreResult<void> {
     auto st = db_->prepare(
         "UPDATE outbox SET state = 'leased', attempts = attempts + 1, lease_until_ms = ?3,"
         " next_attempt_ms = ?3"

@@ -109,19 +109,6 @@ PanelSession read_session(const Statement& s) {
                       s.text(6)};
 }
 
-// Runs `body` in one write transaction.
-template <class F>
-auto in_transaction(sqlite::Connection& db, F&& body) -> decltype(body()) {
-  CAREERLINK_TRY(db.exec("BEGIN IMMEDIATE"));
-  auto result = body();
-  if (!result) {
-    (void)db.exec("ROLLBACK");
-    return result;
-  }
-  CAREERLINK_TRY(db.exec("COMMIT"));
-  return result;
-}
-
 }  // namespace
 
 StoreResult<void> SqliteStore::load_grants(StaffAccount& account) {
@@ -141,7 +128,7 @@ StoreResult<void> SqliteStore::load_grants(StaffAccount& account) {
 StoreResult<std::int64_t> SqliteStore::put_staff_account(const StaffAccount& account,
                                                          TimePoint now) {
   const std::string email = lower(account.email);
-  return in_transaction(*db_, [&]() -> StoreResult<std::int64_t> {
+  return sqlite::in_write_transaction(*db_, [&]() -> StoreResult<std::int64_t> {
     auto up = db_->prepare(
         "INSERT INTO staff_account (email, display_name, password_hash, disabled, created_ms,"
         " created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -199,7 +186,7 @@ StoreResult<std::vector<StaffAccount>> SqliteStore::list_staff_accounts() {
 
 StoreResult<bool> SqliteStore::remove_staff_account(std::string_view email) {
   const std::string e = lower(email);
-  return in_transaction(*db_, [&]() -> StoreResult<bool> {
+  return sqlite::in_write_transaction(*db_, [&]() -> StoreResult<bool> {
     auto del = db_->prepare("DELETE FROM staff_account WHERE email = ?1");
     CAREERLINK_TRY(del);
     CAREERLINK_TRY((*del)->bind(1, e).run());
@@ -213,7 +200,7 @@ StoreResult<bool> SqliteStore::remove_staff_account(std::string_view email) {
 
 StoreResult<bool> SqliteStore::set_staff_password(std::string_view email, std::string_view hash) {
   const std::string e = lower(email);
-  return in_transaction(*db_, [&]() -> StoreResult<bool> {
+  return sqlite::in_write_transaction(*db_, [&]() -> StoreResult<bool> {
     auto up = db_->prepare(
         "UPDATE staff_account SET password_hash = ?2, failed_sign_ins = 0,"
         " locked_until_ms = NULL WHERE email = ?1");

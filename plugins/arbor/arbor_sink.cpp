@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <stdexcept>
 #include <type_traits>
@@ -28,17 +27,6 @@ std::optional<Stamp> newest(const Notes& notes) {
   for (const auto& n : notes)
     if (n.reading.as_of && (!out || *n.reading.as_of > *out)) out = n.reading.as_of;
   return out;
-}
-
-std::optional<std::chrono::milliseconds> seconds_setting(const outbox::SinkSettings& settings,
-                                                         std::string_view key) {
-  auto v = settings.get(key);
-  if (!v) return std::nullopt;
-  long long n = 0;
-  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc() || ptr != v->data() + v->size() || n <= 0 || n > 600)
-    throw std::invalid_argument(std::string(key) + " must be a whole number of seconds, 1..600");
-  return std::chrono::seconds(n);
 }
 
 }  // namespace
@@ -311,7 +299,7 @@ std::expected<std::unique_ptr<outbox::Sink>, std::string> make_arbor_sink(
     }
     options.api.password = std::move(**password);
 
-    if (auto t = seconds_setting(settings, "timeout_seconds")) {
+    if (auto t = outbox::sink_seconds(settings, "timeout_seconds")) {
       options.api.http.connect_timeout = *t;
       options.api.http.handshake_timeout = *t;
       options.api.http.write_timeout = *t;
