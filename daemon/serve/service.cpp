@@ -369,6 +369,7 @@ int run_service(const ServeOptions& options, const runtime::ServiceHooks& hooks)
     }
     panel::PanelOptions panel_options;
     panel_options.store = std::move(*panel_store);
+    panel_options.change_check_interval = std::chrono::milliseconds(50);
     panel_options.config = [&snapshot] { return snapshot.get(); };
     panel_options.oidc_client_secret = oidc_secret->value_or("");
     panel = panel::add_panel_routes(router, std::move(panel_options));

@@ -19,6 +19,8 @@ class SharedStore {
     std::lock_guard lock(mutex_);
     return f(*store_);
   }
+  // Needs no lock: it reads a counter, not the connection.
+  [[nodiscard]] std::int64_t other_local_commits() const { return store_->other_local_commits(); }
 
  private:
   std::mutex mutex_;

@@ -1,5 +1,7 @@
 #include "daemon/store/sqlite_db.hpp"
 
+#include <atomic>
+
 namespace careerlink::sqlite {
 namespace {
 
@@ -98,6 +100,30 @@ std::optional<std::int64_t> Statement::opt_int64(int col) const {
   return sqlite3_column_int64(stmt_, col);
 }
 
+namespace {
+
+std::atomic<std::int64_t> g_commits{0};
+
+// SQLite's default WAL hook checkpoints once the log passes 1,000 pages; a hook of our own
+// replaces it (sqlite3_wal_autocheckpoint is a wrapper round sqlite3_wal_hook), so it does the
+// same. It runs after the commit, with the write lock released.
+constexpr int kAutoCheckpointPages = 1000;
+
+}  // namespace
+
+int on_wal_commit(void* connection, sqlite3* db, const char* name, int pages) {
+  static_cast<Connection*>(connection)->commits_.fetch_add(1, std::memory_order_release);
+  g_commits.fetch_add(1, std::memory_order_release);
+  if (pages >= kAutoCheckpointPages) {
+    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
+}
+
+std::int64_t commits_in_process() {
+  return g_commits.load(std::memory_order_acquire);
+}
+
 StoreResult<std::unique_ptr<Connection>> Connection::open(const std::string& path) {
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
@@ -109,7 +135,9 @@ StoreResult<std::unique_ptr<Connection>> Connection::open(const std::string& pat
     return std::unexpected(err);
   }
   sqlite3_extended_result_codes(db, 1);
-  return std::unique_ptr<Connection>(new Connection(db, path));
+  std::unique_ptr<Connection> connection(new Connection(db, path));
+  sqlite3_wal_hook(db, on_wal_commit, connection.get());
+  return connection;
 }
 
 Connection::~Connection() {

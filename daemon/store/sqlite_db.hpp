@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -108,6 +109,10 @@ auto first_row(Statement& st, Read&& read)
   return out;
 }
 
+// Commits made by every connection this process has opened, counted once each commit is
+// visible to other connections.
+std::int64_t commits_in_process();
+
 class Connection {
  public:
   static StoreResult<std::unique_ptr<Connection>> open(const std::string& path);
@@ -125,12 +130,16 @@ class Connection {
   // Rows changed by the last INSERT, UPDATE or DELETE.
   [[nodiscard]] int changes() const { return sqlite3_changes(db_); }
   [[nodiscard]] const std::string& path() const { return path_; }
+  // Commits made on this connection (see commits_in_process).
+  [[nodiscard]] std::int64_t commits() const { return commits_.load(std::memory_order_acquire); }
 
  private:
+  friend int on_wal_commit(void* connection, sqlite3* db, const char* name, int pages);
   Connection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   sqlite3* db_;
   std::string path_;
   std::map<const char*, std::unique_ptr<Statement>> cache_;
+  std::atomic<std::int64_t> commits_{0};
 };
 
 // Runs `body` in its own BEGIN IMMEDIATE transaction (the write lock taken up front, so the

@@ -103,6 +103,10 @@ class SqliteStore final : public Store {
   StoreResult<bool> is_mis_staff(std::string_view email) override;
   StoreResult<std::vector<StaffAssignment>> staff_assignments(std::string_view email) override;
   StoreResult<std::int64_t> data_version() override;
+  [[nodiscard]] std::int64_t other_local_commits() const override {
+    const std::int64_t mine = db_->commits();  // first: a commit between is then counted
+    return sqlite::commits_in_process() - mine;
+  }
   StoreResult<void> save_session(const PanelSession& session) override;
   StoreResult<std::vector<PanelSession>> live_sessions(TimePoint idle_since,
                                                        TimePoint created_since) override;

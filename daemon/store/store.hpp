@@ -495,6 +495,9 @@ class Store {
   // A number that changes whenever another connection commits (SQLite's data_version): what
   // the panel's page cache checks to know its pages are still current.
   virtual StoreResult<std::int64_t> data_version() = 0;
+  // Commits by this process's other store connections (no I/O): while it stands still, only
+  // another process can have changed what data_version() watches.
+  [[nodiscard]] virtual std::int64_t other_local_commits() const = 0;
 
   // Panel sessions.
   virtual StoreResult<void> save_session(const PanelSession& session) = 0;

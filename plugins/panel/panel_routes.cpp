@@ -19,12 +19,26 @@ namespace careerlink::panel {
 // --- Helpers shared with sign_in_routes.cpp ---
 
 std::pair<std::int64_t, bool> PanelState::current_generation() {
+  // Read before data_version: a commit counted here is visible to the check below.
+  const std::int64_t local = store.other_local_commits();
+  const auto checked_at = std::chrono::steady_clock::now();
+  const std::int64_t mine = own_writes.load();
+  {
+    std::lock_guard lock(cache_mutex);
+    if (seen_data_version >= 0 && mine == seen_own_writes && local == seen_local_commits &&
+        change_check_interval.count() > 0 &&
+        checked_at - last_change_check < change_check_interval) {
+      return {generation, false};
+    }
+  }
   auto version = store.with([](Store& s) { return s.data_version(); });
   std::lock_guard lock(cache_mutex);
   const std::int64_t v = version ? *version : seen_data_version + 1;  // unknown: assume changed
-  const std::int64_t mine = own_writes.load();
   const std::int64_t combined = v * 1'000'003 + mine;
   const bool changed = combined != seen_data_version;
+  last_change_check = checked_at;
+  seen_own_writes = mine;
+  seen_local_commits = local;
   if (changed) {
     seen_data_version = combined;
     ++generation;

@@ -30,6 +30,11 @@ struct PanelOptions {
   std::function<std::shared_ptr<const Config>()> config;
   // [panel.oidc] client_secret, already read from its file or variable ("" = none).
   std::string oidc_client_secret;
+  // How often, at most, to ask SQLite whether another process has written (data_version takes
+  // file locks on every call). Writes made in this process (the panel's, the intake API's, the
+  // scheduler's jobs) show at once; another process's (`careerlink import` run by hand) within
+  // this interval. Zero: ask on every request.
+  std::chrono::steady_clock::duration change_check_interval{};
   std::function<std::chrono::system_clock::time_point()> now = [] {
     return std::chrono::system_clock::now();
   };

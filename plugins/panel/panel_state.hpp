@@ -34,6 +34,7 @@ struct PanelState {
       : store(std::move(o.store)),
         config(std::move(o.config)),
         now(std::move(o.now)),
+        change_check_interval(o.change_check_interval),
         oidc_client_secret(std::move(o.oidc_client_secret)) {}
 
   SharedStore store;
@@ -47,6 +48,10 @@ struct PanelState {
   std::atomic<std::int64_t> own_writes{0};
   std::mutex cache_mutex;
   std::int64_t seen_data_version = -1;
+  std::chrono::steady_clock::duration change_check_interval{};
+  std::chrono::steady_clock::time_point last_change_check{};
+  std::int64_t seen_own_writes = 0;
+  std::int64_t seen_local_commits = -1;
   std::int64_t generation = 0;
   std::map<std::string, std::pair<std::int64_t, std::shared_ptr<const StaffIdentity>>, std::less<>>
       identities;

@@ -290,5 +290,25 @@ TEST(SqliteStore, OnRollFollowsTheLeavingDate) {
   EXPECT_TRUE((*store->find_pupil("P207000016049"))->on_roll);
 }
 
+// The panel's page cache asks SQLite whether anything changed only when this process's other
+// connections have committed (or a while has passed): their commits must count, its own not.
+TEST(StoreChanges, OtherConnectionsCommitsInThisProcessAreCountedAndOwnAreNot) {
+  TempDir dir;
+  auto panel = open_store(dir);
+  auto intake = open_store(dir);
+  ASSERT_TRUE(panel && intake);
+  const auto panel_version = panel->data_version();
+  ASSERT_TRUE(panel_version);
+  const std::int64_t before = panel->other_local_commits();
+
+  ASSERT_TRUE(panel->record_audit(AuditEvent{0, {}, "t@school", "panel.view", "pupil:X", "", ""}));
+  EXPECT_EQ(panel->other_local_commits(), before);  // its own write
+  EXPECT_EQ(panel->data_version().value(), *panel_version);
+
+  add_school(*intake);
+  EXPECT_GT(panel->other_local_commits(), before);           // another connection's: counted...
+  EXPECT_NE(panel->data_version().value(), *panel_version);  // ...and visible once counted
+}
+
 }  // namespace
 }  // namespace careerlink
