@@ -15,6 +15,7 @@ packages=(
   clang-format clang-tidy-16
   bsdutils
   chromium curl nginx wrk
+  libssh-dev openssh-server openssh-client
 )
 # tests/browser (playwright-core) needs Node.js 18 or later: Debian's, unless one is already there.
 if ! command -v node >/dev/null 2>&1; then packages+=(nodejs npm); fi

@@ -22,5 +22,12 @@ void add_serve_commands(CLI::App& app, Context& context, Action& action);
 void add_guidance_commands(CLI::App& app, Context& context, Action& action);
 void add_staff_access_commands(CLI::App& app, Context& context, Action& action);
 void add_report_commands(CLI::App& app, Context& context, Action& action);
+// retention_commands.cpp: `retention preview|run`, and `pupils export` (called from
+// add_pupil_commands on its `pupils` subcommand).
+void add_retention_commands(CLI::App& app, Context& context, Action& action);
+void add_pupil_export_command(CLI::App& pupils, Context& context, Action& action);
+// After add_import_commands and add_pupil_commands: adds to their subcommands.
+void add_nccis_commands(CLI::App& app, Context& context, Action& action);
+void add_tracker_commands(CLI::App& app, Context& context, Action& action);
 
 }  // namespace careerlink::cli

@@ -10,6 +10,7 @@ inline constexpr int some_rejected = 3;  // import: some records rejected, the r
 inline constexpr int usage = 64;         // EX_USAGE: bad command line
 inline constexpr int data_error = 65;    // EX_DATAERR: a file was refused, nothing written
 inline constexpr int io_error = 74;      // EX_IOERR: the store could not be opened or written
+inline constexpr int temp_failure = 75;  // EX_TEMPFAIL: partly done; the rest will be retried
 inline constexpr int config_error = 78;  // EX_CONFIG: the config file is invalid
 
 }  // namespace careerlink::exit_code

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   cli::add_guidance_commands(app, context, action);
   cli::add_staff_access_commands(app, context, action);
   cli::add_report_commands(app, context, action);
+  cli::add_retention_commands(app, context, action);
+  cli::add_nccis_commands(app, context, action);
+  cli::add_tracker_commands(app, context, action);
 
   try {
     app.parse(argc, argv);

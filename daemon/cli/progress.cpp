@@ -18,7 +18,8 @@ bool Progress::terminal() {
   return careerlink_isatty(careerlink_fileno(stderr)) != 0;
 }
 
-Progress::Progress(std::string label, bool enabled) : label_(std::move(label)), enabled_(enabled) {}
+Progress::Progress(std::string label, bool enabled, Unit unit)
+    : label_(std::move(label)), enabled_(enabled), unit_(unit) {}
 
 Progress::~Progress() {
   finish();
@@ -31,8 +32,13 @@ void Progress::update(std::uint64_t done, std::uint64_t total) {
   if (drawn_ && now - last_ < std::chrono::milliseconds(100) && done < total) return;
   last_ = now;
   const double pct = 100.0 * static_cast<double>(done) / static_cast<double>(total);
-  std::fprintf(stderr, "\r%s  %5.1f%%  (%.1f of %.1f MB)", label_.c_str(), pct,
-               static_cast<double>(done) / 1e6, static_cast<double>(total) / 1e6);
+  if (unit_ == Unit::items) {
+    std::fprintf(stderr, "\r%s  %5.1f%%  (%llu of %llu)", label_.c_str(), pct,
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+  } else {
+    std::fprintf(stderr, "\r%s  %5.1f%%  (%.1f of %.1f MB)", label_.c_str(), pct,
+                 static_cast<double>(done) / 1e6, static_cast<double>(total) / 1e6);
+  }
   std::fflush(stderr);
   drawn_ = true;
 }

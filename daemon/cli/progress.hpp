@@ -10,7 +10,9 @@ namespace careerlink::cli {
 
 class Progress {
  public:
-  Progress(std::string label, bool enabled);
+  // What `done` and `total` count: bytes (shown as MB) or items (shown as they are).
+  enum class Unit { bytes, items };
+  Progress(std::string label, bool enabled, Unit unit = Unit::bytes);
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
   ~Progress();
@@ -24,6 +26,7 @@ class Progress {
  private:
   std::string label_;
   bool enabled_;
+  Unit unit_ = Unit::bytes;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point last_{};
 };

@@ -67,15 +67,24 @@ int show_pupil(Context& context, const ShowArgs& args) {
   }
   auto guidance = load_guidance(*store, (*pupil)->id);
   if (!guidance) return store_failure(guidance.error());
+  auto la_opt_out = store->la_sharing_opt_out((*pupil)->id);  // s72 (pupils la-sharing)
+  if (!la_opt_out) return store_failure(la_opt_out.error());
   // A view of a child's record: audited like every other.
   if (!audit(*store, "pupil.view", "pupil:" + (*pupil)->upn, "")) return exit_code::io_error;
   if (args.format == "json") {
     auto j = pupil_json(**pupil);
     j["guidance"] = guidance_json(*guidance);
+    j["la_sharing"] =
+        *la_opt_out ? "s72 opt-out (" + (*la_opt_out)->requested_by + ")" : std::string("full");
     std::cout << j.dump(2) << '\n';
   } else {
     print_pupil_detail(std::cout, **pupil);
     print_guidance(std::cout, *guidance);
+    std::cout << "LA sharing (s72)    "
+              << (*la_opt_out ? "opted out by the " + (*la_opt_out)->requested_by +
+                                    ": name and date of birth only"
+                              : "full")
+              << '\n';
   }
   return exit_code::ok;
 }
@@ -142,6 +151,8 @@ void add_pupil_commands(CLI::App& app, Context& context, Action& action) {
   show->callback([&context, &action, show_args] {
     action = [&context, show_args] { return show_pupil(context, *show_args); };
   });
+
+  add_pupil_export_command(*pupils, context, action);
 }
 
 void add_staff_commands(CLI::App& app, Context& context, Action& action) {

@@ -63,6 +63,7 @@ std::expected<std::unique_ptr<JobsCommand>, std::string> jobs_command(Context& c
       std::make_unique<Scheduler>(*cmd->store, cmd->clock, context.data_dir() / "locks");
   serve::JobResources resources;
   resources.store = cmd->store.get();
+  resources.data_dir = context.data_dir();
   resources.drain = serve::drainer(cmd->sinks);
   auto jobs = serve::make_jobs(context.config(), resources);
   if (!jobs) return std::unexpected(jobs.error());

@@ -106,7 +106,7 @@ struct JobConfig {
 // [[sink]]: somewhere the outbox delivers to.
 struct SinkConfig {
   std::string name;
-  std::string type;  // "webhook" | "arbor" | "sims"
+  std::string type;  // "webhook" | "arbor" | "sims" | "tracker-api" | "tracker-csv"
   std::string url;   // webhook: where batches go; arbor: the school's Arbor host
   std::optional<std::filesystem::path> secret_file;
   std::optional<std::string> secret_env;
@@ -123,9 +123,37 @@ struct SinkConfig {
   std::string username;
   std::optional<std::filesystem::path> password_file;
   std::optional<std::string> password_env;
-  // sims: the folder the UDF value file and action-plan documents are written to.
+  // sims: the folder the UDF value file and action-plan documents are written to;
+  // tracker-csv: the folder each night's CSV is written to.
   std::optional<std::filesystem::path> folder;
+
+  // Tracker uploads (tracker-api, tracker-csv): destinations, nightly, not the outbox.
+  int batch_size = 100;         // tracker-api: records in one request
+  std::string auth = "bearer";  // tracker-api: "bearer" (a fixed token) | "oauth2"
+  std::optional<std::filesystem::path> token_file;  // bearer token
+  std::optional<std::string> token_env;
+  std::string token_url;  // oauth2: the token endpoint (client credentials grant)
+  std::string client_id;
+  std::optional<std::filesystem::path> client_secret_file;
+  std::optional<std::string> client_secret_env;
+  std::string scope;
+  std::string profile = "compass";  // tracker-csv: the column profile
+  // Leavers go pseudonymised this many days after their leaving date (0: from the day they
+  // leave, as Compass+ does).
+  int pseudonymise_leavers_after_days = 0;
+  // tracker-csv: optional SFTP upload of each file (key auth, pinned host key).
+  std::string sftp_host;
+  int sftp_port = 22;
+  std::string sftp_user;
+  std::optional<std::filesystem::path> sftp_key_file;
+  std::string sftp_host_key;  // the server's public key as in known_hosts: "ssh-ed25519 AAAA..."
+  std::string sftp_dir;       // remote folder; "" = the login folder
 };
+
+// Tracker uploads run as nightly jobs, not as outbox sinks.
+inline bool is_tracker_sink(const SinkConfig& sink) {
+  return sink.type.starts_with("tracker-");
+}
 
 // [[source]]: a folder the MIS drops its exports into, taken in by a sync:<name> job.
 struct SourceConfig {
@@ -138,6 +166,12 @@ struct SourceConfig {
   std::string school;        // csv: URN or LAESTAB, when careerlink holds more than one school
   int settle_seconds = 60;   // a file written more recently is left for the next run
   std::string organisation;  // guidance: the provider the files come from; "" = the source's name
+};
+
+// [nccis]: the monthly return to the local authority (connectors/nccis/README.md).
+struct NccisConfig {
+  // Where nccis:<URN> jobs write nccis-<URN>-<YYYY-MM>.csv; unset: such a job is refused.
+  std::optional<std::filesystem::path> folder;
 };
 
 // [intake]: the advisers' intake API (/api/v1/interviews, /api/v1/destinations).
@@ -168,6 +202,15 @@ struct PanelConfig {
   OidcConfig oidc;
 };
 
+// [retention]: how long pupils' records are kept (daemon/retention/README.md).
+struct RetentionConfig {
+  int guidance_until_age = 25;    // guidance records kept until this birthday (DOB + 25)
+  int destinations_years = 3;     // destinations kept this many years after leaving
+  int audit_days = 730;           // audit events kept this many days
+  std::string mode = "delete";    // delete | pseudonymise
+  int max_pupils_per_run = 1000;  // pupils purged per transaction (the rest: next batch)
+};
+
 struct Config {
   std::optional<std::filesystem::path> data_dir;
   LogConfig log;
@@ -177,7 +220,9 @@ struct Config {
   ServeConfig serve;
   OutboxConfig outbox;
   IntakeConfig intake;
+  NccisConfig nccis;
   PanelConfig panel;
+  RetentionConfig retention;
   std::vector<JobConfig> jobs;
   std::vector<SinkConfig> sinks;
   std::vector<SourceConfig> sources;

@@ -262,6 +262,7 @@ std::vector<ConfigTable> builtin_tables() {
           },
       .add_element = [](Config& c) { c.schools.emplace_back(); }});
   tables.push_back(rules_config_table());
+  tables.push_back(retention_config_table());
 
   for (auto& table : service_config_tables())
     tables.push_back(std::move(table));

@@ -119,10 +119,12 @@ ConfigTable job_table() {
       .type = KeyType::string,
       .default_text = "(required)",
       .description = "What to run: drain:<sink> (deliver due messages), sync:<source> (take in "
-                     "new exports from its folder), purge, or rules (every pupil's follow-up "
-                     "flags)",
-      .pattern = "(drain:[A-Za-z0-9_-]+|sync:[A-Za-z0-9_-]+|purge|rules)",
-      .pattern_help = "drain:<sink name>, sync:<source name>, purge or rules",
+                     "new exports from its folder), purge, rules (every pupil's follow-up "
+                     "flags), retention (the [retention] policy), or nccis:<URN> (the LA "
+                     "return into the [nccis] folder)",
+      .pattern = "(drain:[A-Za-z0-9_-]+|sync:[A-Za-z0-9_-]+|purge|rules|retention|nccis:[0-9]{6})",
+      .pattern_help =
+          "drain:<sink name>, sync:<source name>, purge, rules, retention or nccis:<URN>",
       .required = true,
       .store = [](Config& c, const ConfigValue& v) { c.jobs.back().run = v.as_string(); }});
   t.keys.push_back(ConfigKey{
@@ -136,6 +138,87 @@ ConfigTable job_table() {
       },
       .store = [](Config& c, const ConfigValue& v) { c.jobs.back().timezone = v.as_string(); }});
   return t;
+}
+
+// The [[sink]] keys of tracker uploads (connectors/tracker/README.md).
+void add_tracker_keys(ConfigTable& t) {
+  auto text_key = [](std::string name, std::string default_text, std::string description,
+                     std::function<void(SinkConfig&, const std::string&)> set) {
+    return ConfigKey{.name = std::move(name),
+                     .type = KeyType::string,
+                     .default_text = std::move(default_text),
+                     .description = std::move(description),
+                     .store = [set = std::move(set)](Config& c, const ConfigValue& v) {
+                       set(c.sinks.back(), v.as_string());
+                     }};
+  };
+  t.keys.push_back(integer_key("batch_size", "100", "tracker-api: records sent in one request", 1,
+                               1000, [](Config& c, int v) { c.sinks.back().batch_size = v; }));
+  t.keys.push_back(ConfigKey{
+      .name = "auth",
+      .type = KeyType::enumeration,
+      .default_text = "bearer",
+      .description = "tracker-api: bearer (a fixed token: token_file / token_env) or oauth2 "
+                     "(client credentials: token_url, client_id, client_secret_file / _env)",
+      .allowed = {"bearer", "oauth2"},
+      .store = [](Config& c, const ConfigValue& v) { c.sinks.back().auth = v.as_string(); }});
+  for (auto& k : secret_keys(
+           "token", "tracker-api with auth = bearer: the API token",
+           [](Config&c, const ConfigValue&v) { c.sinks.back().token_file = v.as_string(); },
+           [](Config&c, const ConfigValue&v) { c.sinks.back().token_env = v.as_string(); })) {
+    t.keys.push_back(std::move(k));
+  }
+  auto token_url =
+      text_key("token_url", "\"\"", "tracker-api with auth = oauth2: the token endpoint (https://)",
+               [](SinkConfig& s, const std::string& v) { s.token_url = v; });
+  token_url.pattern = "https?://.+";
+  token_url.pattern_help = "an http:// or https:// URL";
+  t.keys.push_back(std::move(token_url));
+  t.keys.push_back(text_key("client_id", "\"\"", "tracker-api with auth = oauth2: the client id",
+                            [](SinkConfig& s, const std::string& v) { s.client_id = v; }));
+  for (auto& k : secret_keys(
+           "client_secret", "tracker-api with auth = oauth2: the client secret",
+           [](Config&c, const ConfigValue&v) { c.sinks.back().client_secret_file = v.as_string(); },
+           [](Config&c, const ConfigValue&v) {
+             c.sinks.back().client_secret_env = v.as_string();
+           })) {
+    t.keys.push_back(std::move(k));
+  }
+  t.keys.push_back(text_key("scope", "\"\"", "tracker-api with auth = oauth2: scope to ask for",
+                            [](SinkConfig& s, const std::string& v) { s.scope = v; }));
+  t.keys.push_back(ConfigKey{
+      .name = "profile",
+      .type = KeyType::enumeration,
+      .default_text = "compass",
+      .description = "tracker-csv: the column profile of the file",
+      .allowed = {"compass"},
+      .store = [](Config& c, const ConfigValue& v) { c.sinks.back().profile = v.as_string(); }});
+  t.keys.push_back(integer_key(
+      "pseudonymise_leavers_after_days", "0",
+      "Tracker uploads: days after a pupil's leaving date from which the tracker gets them "
+      "pseudonymised (name Redacted, DOB 1901-01-01, UPN transformed); 0 = from leaving, as "
+      "Compass+ does",
+      0, 3650, [](Config& c, int v) { c.sinks.back().pseudonymise_leavers_after_days = v; }));
+  t.keys.push_back(text_key("sftp_host", "\"\"",
+                            "tracker-csv: SFTP server each file is uploaded to; \"\" = no upload",
+                            [](SinkConfig& s, const std::string& v) { s.sftp_host = v; }));
+  t.keys.push_back(integer_key("sftp_port", "22", "tracker-csv: the SFTP server's port", 1, 65535,
+                               [](Config& c, int v) { c.sinks.back().sftp_port = v; }));
+  t.keys.push_back(text_key("sftp_user", "\"\"", "tracker-csv: the SFTP user name",
+                            [](SinkConfig& s, const std::string& v) { s.sftp_user = v; }));
+  t.keys.push_back(
+      path_key("sftp_key_file",
+               "tracker-csv: the private key careerlink signs in with (OpenSSH "
+               "format, no passphrase, readable by the service only)",
+               [](Config& c, const std::string& v) { c.sinks.back().sftp_key_file = v; }));
+  t.keys.push_back(
+      text_key("sftp_host_key", "\"\"",
+               "tracker-csv: the server's public host key as known_hosts writes it (\"ssh-ed25519 "
+               "AAAA...\"); any other key is refused",
+               [](SinkConfig& s, const std::string& v) { s.sftp_host_key = v; }));
+  t.keys.push_back(text_key("sftp_dir", "\"\"",
+                            "tracker-csv: remote folder for the files; \"\" = the login folder",
+                            [](SinkConfig& s, const std::string& v) { s.sftp_dir = v; }));
 }
 
 ConfigTable sink_table() {
@@ -159,8 +242,10 @@ ConfigTable sink_table() {
       .default_text = "(required)",
       .description = "Kind of sink: webhook (signed JSON batches), arbor (careers notes "
                      "through Arbor's REST API), sims (UDF file and plan documents in a folder "
-                     "for SIMS to import)",
-      .allowed = {"webhook", "arbor", "sims"},
+                     "for SIMS to import), tracker-api (destinations to a tracker's HTTPS JSON "
+                     "API, nightly), tracker-csv (destinations as a CSV per school and night, "
+                     "optionally uploaded over SFTP)",
+      .allowed = {"webhook", "arbor", "sims", "tracker-api", "tracker-csv"},
       .required = true,
       .store = [](Config& c, const ConfigValue& v) { c.sinks.back().type = v.as_string(); }});
   t.keys.push_back(ConfigKey{
@@ -223,8 +308,10 @@ ConfigTable sink_table() {
   }
   t.keys.push_back(path_key(
       "folder",
-      "sims: the folder SIMS imports from (UDF value file and plan documents); an absolute path",
+      "sims: the folder SIMS imports from (UDF value file and plan documents); tracker-csv: "
+      "the folder each night's file is written to; an absolute path",
       [](Config& c, const std::string& v) { c.sinks.back().folder = v; }));
+  add_tracker_keys(t);
   return t;
 }
 
@@ -320,6 +407,17 @@ ConfigTable intake_table() {
   return t;
 }
 
+ConfigTable nccis_table() {
+  ConfigTable t{.path = "nccis",
+                .description =
+                    "The local authority return (NCCIS column names), written monthly "
+                    "by a [[job]] with run = \"nccis:<URN>\""};
+  t.keys.push_back(path_key("folder",
+                            "Folder the monthly return is written to as nccis-<URN>-<YYYY-MM>.csv",
+                            [](Config& c, const std::string& v) { c.nccis.folder = v; }));
+  return t;
+}
+
 ConfigTable source_table() {
   ConfigTable t{.path = "source",
                 .array = true,
@@ -395,8 +493,8 @@ ConfigTable source_table() {
 }  // namespace
 
 std::vector<ConfigTable> service_config_tables() {
-  return {serve_table(),      outbox_table(), intake_table(), panel_table(),
-          panel_oidc_table(), job_table(),    sink_table(),   source_table()};
+  return {serve_table(), outbox_table(), intake_table(), panel_table(), panel_oidc_table(),
+          job_table(),   sink_table(),   source_table(), nccis_table()};
 }
 
 }  // namespace careerlink

@@ -14,4 +14,7 @@ std::vector<ConfigTable> service_config_tables();
 // (config_rules_table.cpp); builtin_tables() puts it right after the school table.
 ConfigTable rules_config_table();
 
+// [retention]: the retention policy (config_retention_table.cpp).
+ConfigTable retention_config_table();
+
 }  // namespace careerlink

@@ -26,7 +26,7 @@ rules::Rag shared_overall(std::span<const rules::Flag> flags, bool plan_shared) 
 std::vector<std::string> writeback_sinks(const Config& config) {
   std::vector<std::string> out;
   for (const auto& s : config.sinks) {
-    if (s.writeback) out.push_back(s.name);
+    if (s.writeback && !is_tracker_sink(s)) out.push_back(s.name);
   }
   return out;
 }

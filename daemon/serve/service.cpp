@@ -64,6 +64,7 @@ std::expected<std::unique_ptr<Workload>, WorkloadError> build_workload(
   w->scheduler = std::make_unique<Scheduler>(scheduler_store, clock, data_dir / "locks");
   JobResources resources;
   resources.store = w->job_store.get();
+  resources.data_dir = data_dir;
   resources.drain = drainer(w->sinks);
   auto jobs = make_jobs(config, resources);
   if (!jobs) return std::unexpected(WorkloadError{kExitConfig, jobs.error()});

@@ -57,6 +57,7 @@ std::expected<SinkRuntimes, std::string> build_sinks(const Config& config,
   arbor::register_arbor_sink();
   SinkRuntimes sinks;
   for (const auto& s : config.sinks) {
+    if (is_tracker_sink(s)) continue;  // nightly uploads (connectors/tracker), not the outbox
     auto runtime = std::make_unique<SinkRuntime>();
     runtime->name = s.name;
     auto sink = outbox::make_sink(s.type, sink_settings(config, s));

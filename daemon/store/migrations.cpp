@@ -124,6 +124,11 @@ std::span<const Migration> migrations() {
                 guidance_schema_sql()},
       Migration{7, "staff sign-in for the careers panel, tutors' ticks and notes",
                 panel_schema_sql()},
+      Migration{8, "what each tracker sink last sent per pupil, and the tracker's answer",
+                tracker_schema_sql()},
+      Migration{9, "s72 opt-outs of LA sharing, September Guarantee statuses",
+                la_return_schema_sql()},
+      Migration{10, "retention: when a pupil was pseudonymised", retention_schema_sql()},
   };
   return kMigrations;
 }

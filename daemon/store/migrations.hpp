@@ -22,5 +22,8 @@ std::string_view audit_schema_sql();         // sqlite_audit.cpp
 std::string_view source_files_schema_sql();  // sqlite_source_files.cpp
 std::string_view guidance_schema_sql();      // sqlite_guidance.cpp
 std::string_view panel_schema_sql();         // sqlite_staff_access.cpp
+std::string_view retention_schema_sql();     // sqlite_retention.cpp
+std::string_view la_return_schema_sql();     // sqlite_la_return.cpp
+std::string_view tracker_schema_sql();       // sqlite_tracker.cpp
 
 }  // namespace careerlink::sqlite

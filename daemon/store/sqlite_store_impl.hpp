@@ -77,6 +77,16 @@ class SqliteStore final : public Store {
   StoreResult<std::vector<StoredInterview>> pupil_interviews(std::int64_t pupil) override;
   StoreResult<std::vector<StoredPlanVersion>> plan_history(std::int64_t interview) override;
   StoreResult<std::vector<StoredDestination>> pupil_destinations(std::int64_t pupil) override;
+  // The LA return: sqlite_la_return.cpp.
+  StoreResult<LatestDestinations> latest_destinations(
+      std::int64_t pupil, const std::optional<std::string>& as_of) override;
+  StoreResult<std::optional<GuaranteeStatus>> guarantee_status(
+      std::int64_t pupil, const std::optional<std::string>& as_of) override;
+  StoreResult<std::optional<LaSharingOptOut>> la_sharing_opt_out(std::int64_t pupil) override;
+  StoreResult<std::vector<TrackerSourceRow>> tracker_source_rows(SchoolId school) override;
+  StoreResult<std::vector<TrackerDelivery>> tracker_deliveries(
+      std::string_view sink, std::optional<SchoolId> school) override;
+  StoreResult<void> record_tracker_deliveries(std::span<const TrackerDelivery> answers) override;
   StoreResult<std::vector<std::int64_t>> pupil_ids(std::optional<SchoolId> school) override;
   StoreResult<std::optional<PupilView>> pupil_by_id(std::int64_t pupil) override;
 
@@ -119,6 +129,14 @@ class SqliteStore final : public Store {
   StoreResult<std::vector<FollowUpNote>> follow_up_notes(std::int64_t pupil) override;
   StoreResult<std::vector<ActionUpdate>> action_updates(std::int64_t pupil) override;
   StoreResult<std::optional<CurrentPlan>> current_plan(std::int64_t pupil) override;
+
+  // Retention and subject access: sqlite_retention.cpp.
+  StoreResult<std::vector<RetentionPupil>> retention_pupils() override;
+  StoreResult<std::int64_t> count_audit_before(TimePoint before) override;
+  StoreResult<std::vector<PupilIdentifierRow>> pupil_identifiers(std::int64_t pupil) override;
+  StoreResult<std::vector<PupilGroupRow>> pupil_groups(std::int64_t pupil) override;
+  StoreResult<std::vector<AuditEvent>> audit_about(std::span<const std::string> upns) override;
+  StoreResult<std::vector<OutboxMessage>> outbox_naming(std::span<const std::string> upns) override;
 
   Connection& db() { return *db_; }
   StoreResult<void> load_grants(StaffAccount& account);
@@ -181,6 +199,17 @@ class SqliteTransaction final : public StoreTransaction {
                                                std::string_view author, TimePoint now) override;
   StoreResult<std::optional<guidance::Destination>> latest_intended_destination(
       std::int64_t pupil) override;
+
+  // Retention: sqlite_retention.cpp.
+  StoreResult<RetentionCounts> apply_retention_step(const RetentionStep& step) override;
+  StoreResult<std::int64_t> purge_audit_before(TimePoint before) override;
+  StoreResult<void> audit_in_transaction(const AuditEvent& event) override;
+  // The LA return: sqlite_la_return.cpp.
+  StoreResult<bool> set_la_sharing_opt_out(std::int64_t pupil,
+                                           const std::optional<LaSharingOptOut>& opt_out) override;
+  StoreResult<bool> add_guarantee_status(SchoolId school, std::int64_t pupil,
+                                         std::string_view source, const GuaranteeStatus& status,
+                                         TimePoint now) override;
 
   StoreResult<void> commit() override {
     CAREERLINK_TRY(db_.exec("COMMIT"));

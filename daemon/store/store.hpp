@@ -321,6 +321,109 @@ struct CurrentPlan {
   guidance::ActionPlan plan;
 };
 
+// --- Tracker uploads (sqlite_tracker.cpp) ---
+
+// What a tracker may be told about one pupil: who they are, their latest intended and actual
+// destinations, and what they agreed to (the tracker connector decides what to send).
+struct TrackerSourceRow {
+  std::int64_t pupil_id = 0;
+  std::string upn;
+  std::optional<std::string> forename;
+  std::optional<std::string> surname;
+  std::optional<std::string> dob;
+  std::optional<std::string> nc_year;
+  std::optional<std::string> leaving_date;
+  // The latest interview's share_with_trackers; nullopt: no interview recorded.
+  std::optional<bool> agreed_to_trackers;
+  // The latest of each type: by recorded_on, then when careerlink received it.
+  std::optional<guidance::Destination> intended;
+  std::optional<guidance::Destination> actual;
+};
+
+// What one tracker sink last sent for one pupil, and what the tracker answered.
+struct TrackerDelivery {
+  std::string sink;
+  std::int64_t pupil_id = 0;
+  std::string upn;      // filled on read
+  std::string version;  // hash of the record as sent
+  std::string idempotency_key;
+  std::string status;       // accepted (the tracker holds this version) | rejected
+  std::string tracker_ref;  // the tracker's id for the record, when it gave one
+  std::string detail;       // the tracker's reason for a rejection
+  TimePoint at{};
+};
+
+// --- The local authority return (sqlite_la_return.cpp) ---
+
+// An s72 opt-out (Education and Skills Act 2008): the pupil (16+) or a parent (under 16) asked
+// the school not to pass "further information" to the local authority.
+struct LaSharingOptOut {
+  std::string requested_by;  // pupil | parent
+  std::string recorded_by;   // who recorded it: "cli:<user>", a member of staff's e-mail
+  TimePoint recorded_at{};
+};
+
+// A September Guarantee status as the LA reported it (GuaranteeStatusIndicator), verbatim: the
+// reference has no list of the per-pupil codes to check it against.
+struct GuaranteeStatus {
+  std::string status;
+  std::optional<std::string> recorded_on;
+  std::string source;
+};
+
+// The latest destination of each type (most recent recorded_on, an undated one counting as of
+// the day received; then the last received); the history stays in pupil_destinations.
+struct LatestDestinations {
+  std::optional<StoredDestination> actual;
+  std::optional<StoredDestination> intended;
+};
+
+// --- Retention and subject access (sqlite_retention.cpp) ---
+
+// What retention needs to know of one pupil: the dates its rules run from, and how much is held.
+struct RetentionPupil {
+  std::int64_t id = 0;
+  std::string school_urn;  // "" when the school has no URN
+  std::string upn;
+  std::vector<std::string> upns;  // every UPN the pupil has had, the current one first
+  std::optional<std::string> dob, leaving_date, pseudonymised_on;
+  std::int64_t interviews = 0, plan_versions = 0, action_updates = 0, flags = 0, notes = 0,
+               destinations = 0;
+};
+
+// One pupil's part of a retention run, as the retention engine decided it.
+struct RetentionStep {
+  std::int64_t pupil = 0;
+  std::vector<std::string> upns;  // finds the outbox messages and audit events naming the pupil
+  bool guidance = false;          // interviews (with plans and ticks), flags, notes
+  bool destinations = false;
+  bool remove_pupil = false;  // the pupil itself, with identifiers and group memberships
+  bool pseudonymise = false;  // instead: identity replaced, free text redacted, the rest kept
+  std::string pseudonym;      // the pupil's pseudonymous UPN (audit events are re-pointed to it)
+  std::string on_date;        // the run's date, kept on a pseudonymised pupil
+};
+
+// What one or more steps did.
+struct RetentionCounts {
+  std::int64_t interviews = 0, plan_versions = 0, action_updates = 0, flags = 0, notes = 0,
+               destinations = 0, pupils_removed = 0, pupils_pseudonymised = 0, outbox = 0,
+               audit_repointed = 0;
+};
+
+// What a subject access export holds besides the guidance records other calls return.
+struct PupilIdentifierRow {
+  std::string kind;  // upn | former_upn | uln | source
+  std::string source;
+  std::string value;
+  bool current = false;
+  std::string first_seen, last_seen;
+};
+struct PupilGroupRow {
+  std::string kind;  // tutor | year | class
+  std::string name;
+  std::string since;
+};
+
 // One unit of work. Destroying it without commit() rolls everything back, so a file that
 // fails half-way leaves no trace.
 class StoreTransaction {
@@ -386,6 +489,20 @@ class StoreTransaction {
   // The latest intended destination record (nullopt: none recorded).
   virtual StoreResult<std::optional<guidance::Destination>> latest_intended_destination(
       std::int64_t pupil) = 0;
+
+  // Retention (sqlite_retention.cpp): carries out one pupil's step and counts what went, with
+  // the outbox messages naming the pupil; deletes audit events older than `before`; and writes
+  // an audit event in this transaction, so it stands or falls with the change it records.
+  virtual StoreResult<RetentionCounts> apply_retention_step(const RetentionStep& step) = 0;
+  virtual StoreResult<std::int64_t> purge_audit_before(TimePoint before) = 0;
+  virtual StoreResult<void> audit_in_transaction(const AuditEvent& event) = 0;
+  // The LA return: an s72 opt-out set (nullopt: cleared, the pupil opted back in); false when
+  // nothing changed. A September Guarantee status added; false when already held.
+  virtual StoreResult<bool> set_la_sharing_opt_out(
+      std::int64_t pupil, const std::optional<LaSharingOptOut>& opt_out) = 0;
+  virtual StoreResult<bool> add_guarantee_status(SchoolId school, std::int64_t pupil,
+                                                 std::string_view source,
+                                                 const GuaranteeStatus& status, TimePoint now) = 0;
 
   virtual StoreResult<void> commit() = 0;
 };
@@ -457,6 +574,21 @@ class Store {
   // Every version of the plans of one interview, oldest first.
   virtual StoreResult<std::vector<StoredPlanVersion>> plan_history(std::int64_t interview) = 0;
   virtual StoreResult<std::vector<StoredDestination>> pupil_destinations(std::int64_t pupil) = 0;
+  // The LA return (sqlite_la_return.cpp). `as_of` (ISO date): only records dated (recorded_on,
+  // else the day received) on or before it count; nullopt: all.
+  virtual StoreResult<LatestDestinations> latest_destinations(
+      std::int64_t pupil, const std::optional<std::string>& as_of) = 0;
+  virtual StoreResult<std::optional<GuaranteeStatus>> guarantee_status(
+      std::int64_t pupil, const std::optional<std::string>& as_of) = 0;
+  virtual StoreResult<std::optional<LaSharingOptOut>> la_sharing_opt_out(std::int64_t pupil) = 0;
+  // Tracker uploads: every pupil of the school who has a destination, leavers included.
+  virtual StoreResult<std::vector<TrackerSourceRow>> tracker_source_rows(SchoolId school) = 0;
+  // What `sink` last sent per pupil (of one school, or all), by pupil id.
+  virtual StoreResult<std::vector<TrackerDelivery>> tracker_deliveries(
+      std::string_view sink, std::optional<SchoolId> school) = 0;
+  // Records the tracker's answers, replacing what the sink last sent for each pupil; one
+  // transaction.
+  virtual StoreResult<void> record_tracker_deliveries(std::span<const TrackerDelivery> answers) = 0;
   // Every pupil on the store, or of one school, by id: the full rules run's work list.
   virtual StoreResult<std::vector<std::int64_t>> pupil_ids(std::optional<SchoolId> school) = 0;
   virtual StoreResult<std::optional<PupilView>> pupil_by_id(std::int64_t pupil) = 0;
@@ -512,6 +644,17 @@ class Store {
   virtual StoreResult<std::vector<FollowUpNote>> follow_up_notes(std::int64_t pupil) = 0;
   virtual StoreResult<std::vector<ActionUpdate>> action_updates(std::int64_t pupil) = 0;
   virtual StoreResult<std::optional<CurrentPlan>> current_plan(std::int64_t pupil) = 0;
+
+  // Retention and subject access (sqlite_retention.cpp). Every pupil with what retention reads;
+  // audit events older than `before`; a pupil's identifiers and groups; the audit events about
+  // any of `upns` (object "pupil:<UPN>"), oldest first; the outbox messages naming any of them.
+  virtual StoreResult<std::vector<RetentionPupil>> retention_pupils() = 0;
+  virtual StoreResult<std::int64_t> count_audit_before(TimePoint before) = 0;
+  virtual StoreResult<std::vector<PupilIdentifierRow>> pupil_identifiers(std::int64_t pupil) = 0;
+  virtual StoreResult<std::vector<PupilGroupRow>> pupil_groups(std::int64_t pupil) = 0;
+  virtual StoreResult<std::vector<AuditEvent>> audit_about(std::span<const std::string> upns) = 0;
+  virtual StoreResult<std::vector<OutboxMessage>> outbox_naming(
+      std::span<const std::string> upns) = 0;
 
   // The migration number the database is at.
   virtual int schema_version() const = 0;

@@ -1,0 +1,128 @@
+#include "connectors/tracker/tracker_upload.hpp"
+
+#include <date/tz.h>
+#include <spdlog/spdlog.h>
+
+#include <fmt/format.h>
+#include <algorithm>
+
+#include "connectors/tracker/pseudonym.hpp"
+
+namespace careerlink::tracker {
+
+bool UploadSummary::complete() const {
+  return std::ranges::all_of(schools,
+                             [](const SchoolUpload& s) { return s.retry == 0 && s.error.empty(); });
+}
+
+std::string UploadSummary::text() const {
+  std::string out;
+  for (const auto& s : schools) {
+    if (!out.empty()) out += "; ";
+    out += fmt::format(
+        "{}: {} sent, {} accepted, {} rejected, {} to retry ({} unchanged, {} "
+        "without agreement, {} pseudonymised)",
+        s.urn, s.sent, s.accepted, s.rejected, s.retry, s.selection.unchanged,
+        s.selection.without_agreement, s.selection.pseudonymised);
+    if (!s.error.empty()) out += " [" + s.error + "]";
+  }
+  return out.empty() ? "no schools" : out;
+}
+
+std::string local_date(TimePoint now, const std::string& timezone) {
+  try {
+    const auto zoned = date::make_zoned(timezone, std::chrono::floor<std::chrono::seconds>(now));
+    const auto day = date::floor<date::days>(zoned.get_local_time());
+    return date::format("%F", day);
+  } catch (const std::exception&) {
+    return date::format("%F", date::floor<date::days>(now));
+  }
+}
+
+std::expected<UploadSummary, std::string> run_upload(Store& store, const Config& config,
+                                                     const SinkConfig& sink, Uploader& uploader,
+                                                     const UploadOptions& options) {
+  auto key = load_pseudonym_key(options.data_dir);
+  if (!key) return std::unexpected(key.error());
+  std::vector<SchoolInfo> schools;
+  if (options.school) {
+    auto found = store.find_school(*options.school);
+    if (!found) return std::unexpected("store: " + found.error().message);
+    if (!*found) return std::unexpected("no school with URN or LAESTAB " + *options.school);
+    schools.push_back(**found);
+  } else {
+    auto all = store.schools();
+    if (!all) return std::unexpected("store: " + all.error().message);
+    schools = std::move(*all);
+  }
+
+  UploadSummary summary;
+  std::size_t done = 0;
+  for (const auto& school : schools) {
+    const std::string urn = school.urn.value_or(school.laestab);
+    const auto cfg = std::ranges::find(config.schools, urn, &SchoolConfig::urn);
+    const std::string timezone = cfg == config.schools.end() ? "Europe/London" : cfg->timezone;
+    SelectionOptions select{local_date(options.now, timezone), *key, options.full};
+    auto selection = select_records(store, config, sink, school, select);
+    if (!selection) return std::unexpected("store: " + selection.error().message);
+
+    SchoolUpload result{urn, std::move(*selection)};
+    auto& records = result.selection.to_send;
+    if (!records.empty() && !options.stop.stop_requested()) {
+      UploadContext context{options.now, options.stop, select.today, options.full};
+      auto outcomes = uploader.upload(urn, records, context);
+      result.sent = static_cast<int>(records.size());
+      if (!outcomes) {
+        result.error = outcomes.error();
+        result.retry = result.sent;
+      } else {
+        std::vector<TrackerDelivery> answers;
+        for (std::size_t i = 0; i < records.size(); ++i) {
+          const RecordOutcome o = i < outcomes->size() ? (*outcomes)[i] : RecordOutcome{};
+          if (o.kind == RecordOutcome::Kind::retry) {
+            ++result.retry;
+            continue;
+          }
+          const bool accepted = o.kind == RecordOutcome::Kind::accepted;
+          ++(accepted ? result.accepted : result.rejected);
+          answers.push_back(TrackerDelivery{sink.name,
+                                            records[i].pupil_id,
+                                            {},
+                                            records[i].version,
+                                            records[i].idempotency_key,
+                                            accepted ? "accepted" : "rejected",
+                                            o.tracker_ref,
+                                            accepted ? std::string{} : o.reason,
+                                            options.now});
+        }
+        if (auto kept = store.record_tracker_deliveries(answers); !kept) {
+          return std::unexpected("store: " + kept.error().message);
+        }
+      }
+    } else if (!records.empty()) {
+      result.retry = static_cast<int>(records.size());  // stopping: next run
+    }
+    // Counts only: which pupils went is in tracker_delivery, never in the log or audit.
+    (void)store.record_audit(AuditEvent{
+        0, options.now, options.actor, options.full ? "tracker.resend" : "tracker.upload",
+        "sink:" + sink.name + ":school:" + urn, options.origin,
+        nlohmann::json{{"sent", result.sent},
+                       {"accepted", result.accepted},
+                       {"rejected", result.rejected},
+                       {"retry", result.retry},
+                       {"unchanged", result.selection.unchanged},
+                       {"without_agreement", result.selection.without_agreement},
+                       {"pseudonymised", result.selection.pseudonymised},
+                       {"error", result.error}}
+            .dump()});
+    spdlog::info("tracker sink \"{}\": school {}: {} sent, {} accepted, {} rejected, {} to retry{}",
+                 sink.name, urn, result.sent, result.accepted, result.rejected, result.retry,
+                 result.error.empty() ? "" : " (" + result.error + ")");
+    records.clear();
+    summary.schools.push_back(std::move(result));
+    if (options.progress) options.progress(++done, schools.size());
+  }
+  return summary;
+}
+
+}  // namespace careerlink::tracker
