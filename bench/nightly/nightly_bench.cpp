@@ -11,7 +11,10 @@
 #include <string>
 #include <string_view>
 
+#include <fmt/format.h>
 #include <unistd.h>
+
+#include <spdlog/spdlog.h>
 
 #include "connectors/tracker/tracker_upload.hpp"
 #include "daemon/domain/upn.hpp"
@@ -41,10 +44,9 @@ int arg(int argc, char** argv, const char* name, int fallback) {
 }
 
 std::string upn(int school, int pupil) {
-  char digits[13];
-  std::snprintf(digits, sizeof digits, "%03d%04d%05d", 820 + school / 100, school % 10000,
-                pupil % 100000);
-  const auto letter = upn_check_letter(std::string("?") + digits);
+  const std::string digits =
+      fmt::format("{:03}{:04}{:05}", 820 + school / 100, school % 10000, pupil % 100000);
+  const auto letter = upn_check_letter("?" + digits);
   return std::string(1, letter.value_or('A')) + digits;
 }
 
@@ -56,7 +58,7 @@ void check(bool ok, const char* what) {
 }
 
 guidance::Destination destination(const std::string& urn, const std::string& pupil_upn,
-                                  const char* type, const char* code, const char* on) {
+                                  const char* type, const char* code, const std::string& on) {
   guidance::Destination d;
   d.school_urn = urn;
   d.pupil.upn = pupil_upn;
@@ -75,6 +77,7 @@ double seconds_since(Clock::time_point start) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::warn);  // a line per school per night would swamp the figures
   const int schools = arg(argc, argv, "--schools", 50);
   const int pupils = arg(argc, argv, "--pupils", 1200);
   const int changed_per_mille = arg(argc, argv, "--changed-per-mille", 10);  // 10 = 1%

@@ -81,7 +81,15 @@ std::expected<std::vector<RecordOutcome>, std::string> TrackerCsvUploader::uploa
     const UploadContext& context) {
   if (records.empty()) return std::vector<RecordOutcome>{};
   if (context.stop.stop_requested()) return std::unexpected("stopping");
-  const std::string name = tracker_csv_file_name(options_.profile->name, school_urn, context);
+  // A file already there holds records the tracker counts as received (or that a failed upload
+  // left, and which go again in this one): never write over it; a second run the same night
+  // writes "-2", then "-3".
+  std::string name = tracker_csv_file_name(options_.profile->name, school_urn, context);
+  const std::string stem = name.substr(0, name.size() - 4);
+  std::error_code ec;
+  for (int n = 2; std::filesystem::exists(options_.folder / name, ec); ++n) {
+    name = fmt::format("{}-{}.csv", stem, n);
+  }
   const auto file = options_.folder / name;
   if (auto written = write_file_atomically(file, csv_document(*options_.profile, records));
       !written) {

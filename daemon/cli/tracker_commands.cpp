@@ -40,6 +40,7 @@ std::expected<std::vector<SinkConfig>, std::string> tracker_sinks(const Config& 
 }
 
 int status(Context& context, const TrackerArgs& args) {
+  if (!context.load()) return exit_code::config_error;
   auto sinks = tracker_sinks(context.config(), args);
   if (!sinks) {
     std::cerr << "careerlink: " << sinks.error() << '\n';
@@ -86,6 +87,7 @@ int status(Context& context, const TrackerArgs& args) {
 }
 
 int upload(Context& context, const TrackerArgs& args, bool full) {
+  if (!context.load()) return exit_code::config_error;
   auto sinks = tracker_sinks(context.config(), args);
   if (!sinks) {
     std::cerr << "careerlink: " << sinks.error() << '\n';

@@ -321,6 +321,46 @@ TEST_F(TrackerApi, FactoryNamesWhatIsMissing) {
   EXPECT_NE(made.error().find("token_file"), std::string::npos) << made.error();
 }
 
+// The commands a careers leader or IT technician uses, through the real binary: an upload now,
+// then what the tracker holds; a rejected record shows with the tracker's reason.
+TEST_F(TrackerApi, TheCommandsUploadAndShowWhatTheTrackerHolds) {
+  mock_->reject_upn(upn(1), "unknown pupil");
+  store_.reset();  // the binary opens the store itself
+  const auto config_file = dir_.path() / "careerlink.toml";
+  test::write_file(config_file,
+                   "[[school]]\nurn = \"137942\"\nlaestab = \"8204321\"\n"
+                   "name = \"Riverside Academy\"\n\n[[sink]]\nname = \"compass\"\n"
+                   "type = \"tracker-api\"\nurl = \"" +
+                       mock_->url() + "\"\nauth = \"oauth2\"\ntoken_url = \"" + mock_->url() +
+                       "/oauth/token\"\nclient_id = \"careerlink\"\n"
+                       "client_secret_file = \"" +
+                       (dir_.path() / "client_secret").string() + "\"\nca_file = \"" +
+                       pki_.ca_cert.string() + "\"\n");
+  const std::vector<std::string> base{"--config", config_file.string(), "--data-dir",
+                                      (dir_.path() / "data").string()};
+  auto with = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), base.begin(), base.end());
+    return test::run_careerlink(args);
+  };
+  auto up = with({"tracker", "upload"});
+  EXPECT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("2 sent, 1 accepted, 1 rejected, 0 left to retry"), std::string::npos)
+      << up.out;
+  auto status = with({"tracker", "status"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.out.find("1 pupils' records accepted, 1 rejected"), std::string::npos)
+      << status.out;
+  EXPECT_NE(status.out.find(upn(1)), std::string::npos);
+  EXPECT_NE(status.out.find("unknown pupil"), std::string::npos);
+  auto again = with({"tracker", "upload", "--school", kUrn});
+  EXPECT_NE(again.out.find("0 sent"), std::string::npos) << again.out;
+  auto unknown = with({"tracker", "resend", "--school", "999999"});
+  EXPECT_EQ(unknown.exit_code, 64);
+  EXPECT_NE(unknown.err.find("999999"), std::string::npos);
+  auto audit = with({"audit", "list", "--action", "tracker.upload"});
+  EXPECT_NE(audit.out.find("school:137942"), std::string::npos) << audit.out;
+}
+
 TEST(TrackerSchedule, ATrackerSinkWithoutAJobUploadsNightlyAt0230) {
   Config config;
   SinkConfig sink;

@@ -200,7 +200,7 @@ class TrackerCsvSftp : public ::testing::Test {
   pid_t sshd_ = -1;
 };
 
-TEST_F(TrackerCsvSftp, TheFileArrivesWithTheSameBytesAndASecondRunReplacesIt) {
+TEST_F(TrackerCsvSftp, TheFileArrivesWithTheSameBytesAndASecondRunAddsAFile) {
   const auto many = records(2000);  // larger than one 32 KiB chunk
   auto first = upload(sink(), many);
   ASSERT_TRUE(first) << first.error() << "\n" << test::read_file(dir_.path() / "sshd.log");
@@ -211,13 +211,16 @@ TEST_F(TrackerCsvSftp, TheFileArrivesWithTheSameBytesAndASecondRunReplacesIt) {
   EXPECT_GT(local.size(), 64U * 1024U);
   EXPECT_EQ(test::read_file(dir_.path() / "remote" / name), local);
 
-  // The same night again, fewer records: the remote file is replaced (rename over it).
+  // The same night again, fewer records: a second file beside the first, which stays whole.
   const auto few = records(3);
   auto second = upload(sink(), few);
   ASSERT_TRUE(second) << second.error();
-  EXPECT_EQ(test::read_file(dir_.path() / "remote" / name),
+  const std::string second_name = "compass-137942-2026-11-24-2.csv";
+  EXPECT_EQ(test::read_file(dir_.path() / "remote" / name), local);
+  EXPECT_EQ(test::read_file(dir_.path() / "remote" / second_name),
             csv_document(*find_csv_profile("compass"), few));
-  EXPECT_EQ(listing(dir_.path() / "remote"), std::vector<std::string>{name});
+  EXPECT_EQ(listing(dir_.path() / "remote"),
+            (std::vector<std::string>{second_name, name}));  // sorted
 }
 
 TEST_F(TrackerCsvSftp, AWrongPinnedHostKeyIsRefusedAndNothingIsUploaded) {
