@@ -207,7 +207,13 @@ int main(int argc, char** argv) {
   std::printf("ratio        %.4f (next night / first night)\n", ratio);
   std::printf("target next night < 5%% of the first: %s (%.2f%%)\n", ratio < 0.05 ? "PASS" : "MISS",
               ratio * 100);
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  bool keep = false;
+  for (int i = 1; i < argc; ++i) keep = keep || std::string_view(argv[i]) == "--keep";
+  if (keep) {
+    std::printf("kept: %s\n", dir.c_str());
+  } else {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
   return 0;
 }

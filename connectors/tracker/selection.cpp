@@ -41,6 +41,19 @@ StoreResult<Selection> select_records(Store& store, const Config& config, const 
       ++out.without_agreement;
       continue;
     }
+    const bool pseudonymised = pseudonymise(row, sink, options.today);
+    const std::string version = source_version(row, pseudonymised);
+    if (!options.full) {
+      auto it = last.find(row.pupil_id);
+      if (it != last.end() && it->second->version == version) {
+        if (it->second->status == "accepted") {
+          ++out.unchanged;
+        } else {
+          ++out.rejected_before;
+        }
+        continue;
+      }
+    }
     TrackerRecord r;
     r.pupil_id = row.pupil_id;
     r.record_id = pseudonymous_upn(options.pseudonym_key, "pupil:" + std::to_string(row.pupil_id));
@@ -49,8 +62,8 @@ StoreResult<Selection> select_records(Store& store, const Config& config, const 
     r.leaving_date = row.leaving_date.value_or("");
     r.intended = row.intended;
     r.actual = row.actual;
-    if (pseudonymise(row, sink, options.today)) {
-      r.pseudonymised = true;
+    r.pseudonymised = pseudonymised;
+    if (pseudonymised) {
       r.upn = pseudonymous_upn(options.pseudonym_key, row.upn);
       r.forename = r.surname = std::string(kRedactedName);
       r.dob = std::string(kRedactedDob);
@@ -63,18 +76,8 @@ StoreResult<Selection> select_records(Store& store, const Config& config, const 
       r.surname = row.surname.value_or("");
       r.dob = row.dob.value_or("");
     }
-    stamp(r, sink.name);
-    if (!options.full) {
-      auto it = last.find(row.pupil_id);
-      if (it != last.end() && it->second->version == r.version) {
-        if (it->second->status == "accepted") {
-          ++out.unchanged;
-        } else {
-          ++out.rejected_before;
-        }
-        continue;
-      }
-    }
+    r.version = version;
+    r.idempotency_key = idempotency_key(sink.name, row.pupil_id, version);
     if (r.pseudonymised) ++out.pseudonymised;
     out.to_send.push_back(std::move(r));
   }

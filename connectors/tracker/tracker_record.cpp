@@ -52,11 +52,44 @@ nlohmann::json record_json(const TrackerRecord& r) {
           {"actual_destination", destination_json(r.actual)}};
 }
 
-void stamp(TrackerRecord& record, std::string_view sink) {
-  // nlohmann::json objects keep keys sorted, so dump() is a canonical form.
-  record.version = sha256_hex(record_json(record).dump()).substr(0, 32);
-  record.idempotency_key =
-      sha256_hex(fmt::format("{}\n{}\n{}", sink, record.pupil_id, record.version)).substr(0, 32);
+std::string source_version(const TrackerSourceRow& row, bool pseudonymised) {
+  // Fields separated by a unit separator, an absent one by a record separator: no two different
+  // records give the same text. "v1" names this layout, should it ever change.
+  std::string text = "v1";
+  auto add = [&](const std::optional<std::string>& v) {
+    text += '\x1f';
+    if (v) {
+      text += *v;
+    } else {
+      text += '\x1e';
+    }
+  };
+  add(row.upn);
+  add(pseudonymised ? std::optional<std::string>("pseudonymised") : std::nullopt);
+  if (!pseudonymised) {
+    add(row.forename);
+    add(row.surname);
+    add(row.dob);
+  }
+  add(row.nc_year);
+  add(row.leaving_date);
+  for (const auto* d : {&row.intended, &row.actual}) {
+    add(*d ? std::optional<std::string>((*d)->activity_code) : std::nullopt);
+    if (!*d) continue;
+    add((*d)->provider_name);
+    add((*d)->provider_urn);
+    add((*d)->provider_ukprn);
+    add((*d)->course);
+    add((*d)->start_date);
+    add((*d)->confirmed_by);
+    add((*d)->recorded_on);
+  }
+  return sha256_hex(text).substr(0, 32);
+}
+
+std::string idempotency_key(std::string_view sink, std::int64_t pupil_id,
+                            std::string_view version) {
+  return sha256_hex(fmt::format("{}\n{}\n{}", sink, pupil_id, version)).substr(0, 32);
 }
 
 }  // namespace careerlink::tracker

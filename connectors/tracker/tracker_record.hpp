@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/guidance/guidance.hpp"
+#include "daemon/store/store.hpp"
 
 namespace careerlink::tracker {
 
@@ -27,7 +28,8 @@ struct TrackerRecord {
   std::string leaving_date;  // "" while on roll
   std::optional<guidance::Destination> intended;
   std::optional<guidance::Destination> actual;
-  // A hash of everything above that is sent: a new version is a change the tracker must get.
+  // A hash of the facts the record is made from (source_version): a new version is a change
+  // the tracker must get.
   std::string version;
   // One per (sink, pupil, version): a tracker that saw this key already holds this version.
   std::string idempotency_key;
@@ -36,7 +38,11 @@ struct TrackerRecord {
 // The record in the tracker API's shape (connectors/tracker/README.md), without the key.
 nlohmann::json record_json(const TrackerRecord& record);
 
-// Fills version and idempotency_key from the rest.
-void stamp(TrackerRecord& record, std::string_view sink);
+// The version of the record a pupil's stored facts make (pseudonymised or not), hashed from the
+// facts themselves: no JSON and no keyed hash, so an unchanged pupil costs one SHA-256 a night
+// and only changed records are built in full.
+std::string source_version(const TrackerSourceRow& row, bool pseudonymised);
+// One key per (sink, pupil, version).
+std::string idempotency_key(std::string_view sink, std::int64_t pupil_id, std::string_view version);
 
 }  // namespace careerlink::tracker

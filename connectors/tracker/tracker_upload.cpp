@@ -56,6 +56,25 @@ std::expected<UploadSummary, std::string> run_upload(Store& store, const Config&
     schools = std::move(*all);
   }
 
+  // The answers and the audit event of a school go in one transaction (a commit, and a disk
+  // flush, per school that sent anything); the audit events of schools with nothing to send
+  // share one at the end, so a quiet night costs one commit, not one per school.
+  auto keep = [&](std::span<const TrackerDelivery> answers,
+                  std::span<const AuditEvent> events) -> std::expected<void, std::string> {
+    auto tx = store.begin();
+    if (!tx) return std::unexpected("store: " + tx.error().message);
+    if (auto r = (*tx)->record_tracker_deliveries(answers); !r) {
+      return std::unexpected("store: " + r.error().message);
+    }
+    for (const auto& e : events) {
+      if (auto r = (*tx)->audit_in_transaction(e); !r) {
+        return std::unexpected("store: " + r.error().message);
+      }
+    }
+    if (auto r = (*tx)->commit(); !r) return std::unexpected("store: " + r.error().message);
+    return {};
+  };
+  std::vector<AuditEvent> quiet;
   UploadSummary summary;
   std::size_t done = 0;
   for (const auto& school : schools) {
@@ -68,6 +87,7 @@ std::expected<UploadSummary, std::string> run_upload(Store& store, const Config&
 
     SchoolUpload result{urn, std::move(*selection)};
     auto& records = result.selection.to_send;
+    std::vector<TrackerDelivery> answers;
     if (!records.empty() && !options.stop.stop_requested()) {
       UploadContext context{options.now, options.stop, select.today, options.full};
       auto outcomes = uploader.upload(urn, records, context);
@@ -76,7 +96,6 @@ std::expected<UploadSummary, std::string> run_upload(Store& store, const Config&
         result.error = outcomes.error();
         result.retry = result.sent;
       } else {
-        std::vector<TrackerDelivery> answers;
         for (std::size_t i = 0; i < records.size(); ++i) {
           const RecordOutcome o = i < outcomes->size() ? (*outcomes)[i] : RecordOutcome{};
           if (o.kind == RecordOutcome::Kind::retry) {
@@ -95,32 +114,40 @@ std::expected<UploadSummary, std::string> run_upload(Store& store, const Config&
                                             accepted ? std::string{} : o.reason,
                                             options.now});
         }
-        if (auto kept = store.record_tracker_deliveries(answers); !kept) {
-          return std::unexpected("store: " + kept.error().message);
-        }
       }
     } else if (!records.empty()) {
       result.retry = static_cast<int>(records.size());  // stopping: next run
     }
     // Counts only: which pupils went is in tracker_delivery, never in the log or audit.
-    (void)store.record_audit(AuditEvent{
-        0, options.now, options.actor, options.full ? "tracker.resend" : "tracker.upload",
-        "sink:" + sink.name + ":school:" + urn, options.origin,
-        nlohmann::json{{"sent", result.sent},
-                       {"accepted", result.accepted},
-                       {"rejected", result.rejected},
-                       {"retry", result.retry},
-                       {"unchanged", result.selection.unchanged},
-                       {"without_agreement", result.selection.without_agreement},
-                       {"pseudonymised", result.selection.pseudonymised},
-                       {"error", result.error}}
-            .dump()});
+    AuditEvent event{0,
+                     options.now,
+                     options.actor,
+                     options.full ? "tracker.resend" : "tracker.upload",
+                     "sink:" + sink.name + ":school:" + urn,
+                     options.origin,
+                     nlohmann::json{{"sent", result.sent},
+                                    {"accepted", result.accepted},
+                                    {"rejected", result.rejected},
+                                    {"retry", result.retry},
+                                    {"unchanged", result.selection.unchanged},
+                                    {"without_agreement", result.selection.without_agreement},
+                                    {"pseudonymised", result.selection.pseudonymised},
+                                    {"error", result.error}}
+                         .dump()};
+    if (answers.empty()) {
+      quiet.push_back(std::move(event));  // written with the other quiet schools' at the end
+    } else if (auto kept = keep(answers, std::span(&event, 1)); !kept) {
+      return std::unexpected(kept.error());
+    }
     spdlog::info("tracker sink \"{}\": school {}: {} sent, {} accepted, {} rejected, {} to retry{}",
                  sink.name, urn, result.sent, result.accepted, result.rejected, result.retry,
                  result.error.empty() ? "" : " (" + result.error + ")");
     records.clear();
     summary.schools.push_back(std::move(result));
     if (options.progress) options.progress(++done, schools.size());
+  }
+  if (!quiet.empty()) {
+    if (auto kept = keep({}, quiet); !kept) return std::unexpected(kept.error());
   }
   return summary;
 }

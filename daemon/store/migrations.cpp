@@ -111,6 +111,15 @@ CREATE TABLE import_run (
 ) STRICT;
 )sql";
 
+// 11: lookups that scanned whole tables once a store held a trust's schools. A UPN on its own
+// (`pupils show`, the intake API, imports matching a pupil who moved school): the UNIQUE
+// (school_id, upn) index needs the school. One school's destinations (the nightly tracker
+// upload, the LA return): destinations were indexed by pupil only.
+constexpr std::string_view kV11 = R"sql(
+CREATE INDEX pupil_by_upn ON pupil(upn);
+CREATE INDEX destination_by_school ON destination(school_id, pupil_id, type);
+)sql";
+
 }  // namespace
 
 std::span<const Migration> migrations() {
@@ -129,6 +138,7 @@ std::span<const Migration> migrations() {
       Migration{9, "s72 opt-outs of LA sharing, September Guarantee statuses",
                 la_return_schema_sql()},
       Migration{10, "retention: when a pupil was pseudonymised", retention_schema_sql()},
+      Migration{11, "pupils by UPN alone, destinations by school", kV11},
   };
   return kMigrations;
 }

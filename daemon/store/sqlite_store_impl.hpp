@@ -86,7 +86,6 @@ class SqliteStore final : public Store {
   StoreResult<std::vector<TrackerSourceRow>> tracker_source_rows(SchoolId school) override;
   StoreResult<std::vector<TrackerDelivery>> tracker_deliveries(
       std::string_view sink, std::optional<SchoolId> school) override;
-  StoreResult<void> record_tracker_deliveries(std::span<const TrackerDelivery> answers) override;
   StoreResult<std::vector<std::int64_t>> pupil_ids(std::optional<SchoolId> school) override;
   StoreResult<std::optional<PupilView>> pupil_by_id(std::int64_t pupil) override;
 
@@ -204,6 +203,7 @@ class SqliteTransaction final : public StoreTransaction {
   StoreResult<RetentionCounts> apply_retention_step(const RetentionStep& step) override;
   StoreResult<std::int64_t> purge_audit_before(TimePoint before) override;
   StoreResult<void> audit_in_transaction(const AuditEvent& event) override;
+  StoreResult<void> record_tracker_deliveries(std::span<const TrackerDelivery> answers) override;
   // The LA return: sqlite_la_return.cpp.
   StoreResult<bool> set_la_sharing_opt_out(std::int64_t pupil,
                                            const std::optional<LaSharingOptOut>& opt_out) override;

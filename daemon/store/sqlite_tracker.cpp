@@ -1,5 +1,7 @@
 // Tracker uploads in the SQLite back end: what a tracker may be told about each pupil, and what
 // each tracker sink last sent and heard back, so a normal night sends only what changed.
+#include <unordered_map>
+
 #include "daemon/store/migrations.hpp"
 #include "daemon/store/sqlite_db.hpp"
 #include "daemon/store/sqlite_store_impl.hpp"
@@ -26,11 +28,12 @@ CREATE TABLE tracker_delivery (
 }  // namespace sqlite
 
 using sqlite::SqliteStore;
+using sqlite::SqliteTransaction;
 using sqlite::Statement;
 
 namespace {
 
-// Columns 0-10 of a destination in the query below, from `first`.
+// The columns of a destination in the query below, from `first`.
 guidance::Destination read_destination(const Statement& s, int first) {
   guidance::Destination d;
   d.type = s.text(first);
@@ -48,36 +51,20 @@ guidance::Destination read_destination(const Statement& s, int first) {
 }  // namespace
 
 StoreResult<std::vector<TrackerSourceRow>> SqliteStore::tracker_source_rows(SchoolId school) {
-  // The latest destination of each type and the latest interview, per pupil, in one pass each
-  // (window functions), so a school of 1,200 pupils is one query, not 3,600.
-  auto st = db_->prepare(R"sql(
-WITH ranked AS (
-  SELECT d.*, ROW_NUMBER() OVER (
-      PARTITION BY d.pupil_id, d.type
-      ORDER BY COALESCE(d.recorded_on, '') DESC, d.received_ms DESC, d.id DESC) AS n
-  FROM destination d WHERE d.school_id = ?1),
-latest_interview AS (
-  SELECT i.pupil_id, i.share_with_trackers, ROW_NUMBER() OVER (
-      PARTITION BY i.pupil_id ORDER BY i.date DESC, i.updated_ms DESC, i.id DESC) AS n
-  FROM interview i JOIN pupil p ON p.id = i.pupil_id WHERE p.school_id = ?1)
-SELECT p.id, p.upn, COALESCE(p.preferred_forename, p.forename),
-       COALESCE(p.preferred_surname, p.surname), p.dob, p.nc_year, p.leaving_date,
-       li.share_with_trackers,
-       it.type, it.activity_code, it.provider_name, it.provider_urn, it.provider_ukprn,
-       it.course, it.start_date, it.confirmed_by, it.recorded_on,
-       ac.type, ac.activity_code, ac.provider_name, ac.provider_urn, ac.provider_ukprn,
-       ac.course, ac.start_date, ac.confirmed_by, ac.recorded_on,
-       s.urn
-FROM pupil p
-JOIN school s ON s.id = p.school_id
-LEFT JOIN ranked it ON it.pupil_id = p.id AND it.type = 'intended' AND it.n = 1
-LEFT JOIN ranked ac ON ac.pupil_id = p.id AND ac.type = 'actual' AND ac.n = 1
-LEFT JOIN latest_interview li ON li.pupil_id = p.id AND li.n = 1
-WHERE p.school_id = ?1 AND (it.id IS NOT NULL OR ac.id IS NOT NULL)
-ORDER BY p.id)sql");
-  CAREERLINK_TRY(st);
-  (*st)->bind(1, school);
-  return sqlite::collect_rows(**st, [](Statement& s) {
+  // Two ordered reads merged here, not one query joining "the latest of each" per pupil: the
+  // planner scanned the whole school's destinations once per pupil that way (quadratic in the
+  // school's size). Pupils come by id with their latest interview's consent (an index seek
+  // each); destinations by pupil, type and newest first, so the first of each pair is the latest.
+  auto pupils = db_->prepare(
+      "SELECT p.id, p.upn, COALESCE(p.preferred_forename, p.forename),"
+      " COALESCE(p.preferred_surname, p.surname), p.dob, p.nc_year, p.leaving_date,"
+      " (SELECT i.share_with_trackers FROM interview i WHERE i.pupil_id = p.id"
+      "  ORDER BY i.date DESC, i.updated_ms DESC, i.id DESC LIMIT 1), s.urn"
+      " FROM pupil p JOIN school s ON s.id = p.school_id WHERE p.school_id = ?1 ORDER BY p.id");
+  CAREERLINK_TRY(pupils);
+  (*pupils)->bind(1, school);
+  std::string urn;
+  auto rows = sqlite::collect_rows(**pupils, [&](Statement& s) {
     TrackerSourceRow r;
     r.pupil_id = s.int64(0);
     r.upn = s.text(1);
@@ -87,30 +74,58 @@ ORDER BY p.id)sql");
     r.nc_year = s.opt_text(5);
     r.leaving_date = s.opt_text(6);
     if (auto agreed = s.opt_int64(7)) r.agreed_to_trackers = *agreed != 0;
-    const auto urn = s.opt_text(26).value_or("");
-    for (const auto& [first, slot] : {std::pair{8, &r.intended}, std::pair{17, &r.actual}}) {
-      if (s.is_null(first)) continue;
-      *slot = read_destination(s, first);
-      (*slot)->school_urn = urn;
-      (*slot)->pupil.upn = r.upn;
-    }
+    urn = s.opt_text(8).value_or("");
     return r;
   });
+  CAREERLINK_TRY(rows);
+  std::unordered_map<std::int64_t, TrackerSourceRow*> by_id;
+  by_id.reserve(rows->size());
+  for (auto& r : *rows)
+    by_id[r.pupil_id] = &r;
+
+  auto destinations = db_->prepare(
+      "SELECT pupil_id, type, activity_code, provider_name, provider_urn, provider_ukprn, course,"
+      " start_date, confirmed_by, recorded_on FROM destination WHERE school_id = ?1"
+      " ORDER BY pupil_id, type, COALESCE(recorded_on, '') DESC, received_ms DESC, id DESC");
+  CAREERLINK_TRY(destinations);
+  (*destinations)->bind(1, school);
+  auto latest = sqlite::collect_rows(**destinations, [&](Statement& s) {
+    return std::pair{s.int64(0), read_destination(s, 1)};
+  });
+  CAREERLINK_TRY(latest);
+  for (auto& [pupil, d] : *latest) {
+    auto it = by_id.find(pupil);
+    if (it == by_id.end()) continue;
+    auto& slot = d.type == "intended" ? it->second->intended : it->second->actual;
+    if (slot) continue;  // an older one
+    d.school_urn = urn;
+    d.pupil.upn = it->second->upn;
+    slot = std::move(d);
+  }
+  std::vector<TrackerSourceRow> out;
+  for (auto& r : *rows) {
+    if (r.intended || r.actual) out.push_back(std::move(r));
+  }
+  return out;
 }
 
 StoreResult<std::vector<TrackerDelivery>> SqliteStore::tracker_deliveries(
     std::string_view sink, std::optional<SchoolId> school) {
-  auto st = db_->prepare(
-      "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status, t.tracker_ref,"
-      " t.detail, t.at_ms FROM tracker_delivery t JOIN pupil p ON p.id = t.pupil_id"
-      " WHERE t.sink = ?1 AND (?2 IS NULL OR p.school_id = ?2) ORDER BY t.pupil_id");
+  // One school: its pupils by index, then each one's row by the primary key (sink, pupil), not
+  // every delivery of the sink filtered afterwards (CROSS JOIN fixes SQLite's join order).
+  auto st = school
+                ? db_->prepare(
+                      "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status,"
+                      " t.tracker_ref, t.detail, t.at_ms FROM pupil p CROSS JOIN tracker_delivery t"
+                      " ON t.sink = ?1 AND t.pupil_id = p.id WHERE p.school_id = ?2"
+                      " ORDER BY t.pupil_id")
+                : db_->prepare(
+                      "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status,"
+                      " t.tracker_ref, t.detail, t.at_ms FROM tracker_delivery t JOIN pupil p"
+                      " ON p.id = t.pupil_id WHERE t.sink = ?1 ORDER BY t.pupil_id");
   CAREERLINK_TRY(st);
   (*st)->bind(1, sink);
-  if (school) {
-    (*st)->bind(2, *school);
-  } else {
-    (*st)->bind_null(2);
-  }
+  if (school) (*st)->bind(2, *school);
   return sqlite::collect_rows(**st, [](Statement& s) {
     TrackerDelivery d;
     d.sink = s.text(0);
@@ -126,9 +141,10 @@ StoreResult<std::vector<TrackerDelivery>> SqliteStore::tracker_deliveries(
   });
 }
 
-StoreResult<void> SqliteStore::record_tracker_deliveries(std::span<const TrackerDelivery> answers) {
-  return sqlite::in_write_transaction(*db_, [&]() -> StoreResult<void> {
-    auto st = db_->prepare(
+StoreResult<void> SqliteTransaction::record_tracker_deliveries(
+    std::span<const TrackerDelivery> answers) {
+  {
+    auto st = db_.prepare(
         "INSERT INTO tracker_delivery (sink, pupil_id, version, idempotency_key, status,"
         " tracker_ref, detail, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, NULLIF(?6, ''), NULLIF(?7, ''),"
         " ?8) ON CONFLICT (sink, pupil_id) DO UPDATE SET version = excluded.version,"
@@ -149,7 +165,7 @@ StoreResult<void> SqliteStore::record_tracker_deliveries(std::span<const Tracker
       CAREERLINK_TRY((*st)->run());
     }
     return {};
-  });
+  }
 }
 
 }  // namespace careerlink

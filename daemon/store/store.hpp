@@ -496,6 +496,8 @@ class StoreTransaction {
   virtual StoreResult<RetentionCounts> apply_retention_step(const RetentionStep& step) = 0;
   virtual StoreResult<std::int64_t> purge_audit_before(TimePoint before) = 0;
   virtual StoreResult<void> audit_in_transaction(const AuditEvent& event) = 0;
+  // Records a tracker's answers, replacing what the sink last sent for each pupil.
+  virtual StoreResult<void> record_tracker_deliveries(std::span<const TrackerDelivery> answers) = 0;
   // The LA return: an s72 opt-out set (nullopt: cleared, the pupil opted back in); false when
   // nothing changed. A September Guarantee status added; false when already held.
   virtual StoreResult<bool> set_la_sharing_opt_out(
@@ -586,9 +588,6 @@ class Store {
   // What `sink` last sent per pupil (of one school, or all), by pupil id.
   virtual StoreResult<std::vector<TrackerDelivery>> tracker_deliveries(
       std::string_view sink, std::optional<SchoolId> school) = 0;
-  // Records the tracker's answers, replacing what the sink last sent for each pupil; one
-  // transaction.
-  virtual StoreResult<void> record_tracker_deliveries(std::span<const TrackerDelivery> answers) = 0;
   // Every pupil on the store, or of one school, by id: the full rules run's work list.
   virtual StoreResult<std::vector<std::int64_t>> pupil_ids(std::optional<SchoolId> school) = 0;
   virtual StoreResult<std::optional<PupilView>> pupil_by_id(std::int64_t pupil) = 0;
