@@ -208,7 +208,8 @@ int main(int argc, char** argv) {
   std::printf("target next night < 5%% of the first: %s (%.2f%%)\n", ratio < 0.05 ? "PASS" : "MISS",
               ratio * 100);
   bool keep = false;
-  for (int i = 1; i < argc; ++i) keep = keep || std::string_view(argv[i]) == "--keep";
+  for (int i = 1; i < argc; ++i)
+    keep = keep || std::string_view(argv[i]) == "--keep";
   if (keep) {
     std::printf("kept: %s\n", dir.c_str());
   } else {

@@ -109,7 +109,7 @@ StoreResult<NccisReturn> build_return(Store& store, const SchoolInfo& school,
     if (!opt_out) return std::unexpected(opt_out.error());
 
     std::vector<std::string> row(kColumns.size());
-    auto set = [&](std::string_view name, std::optional<std::string> value) {
+    auto set = [&](std::string_view name, const std::optional<std::string>& value) {
       row[column(name)] = value.value_or("");
     };
     set("LEACode", school.laestab.substr(0, 3));

@@ -178,7 +178,7 @@ std::expected<void, std::string> sftp_upload(const SftpTarget& target,
   {
     File file(sftp_open(sftp.get(), temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0640));
     if (!file) return fail("cannot create " + temp_path + ": " + sftp_why(sftp.get(), s));
-    std::array<char, 32 * 1024> chunk{};  // within every server's SFTP packet limit
+    std::array<char, std::size_t{32} * 1024> chunk{};  // within every server's SFTP packet limit
     while (in) {
       in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
       const auto n = static_cast<std::size_t>(in.gcount());
@@ -189,7 +189,7 @@ std::expected<void, std::string> sftp_upload(const SftpTarget& target,
           const std::string why = sftp_why(sftp.get(), s);
           file.reset();
           sftp_unlink(sftp.get(), temp_path.c_str());
-          return fail("writing " + temp_path + " failed: " + why);
+          return fail(fmt::format("writing {} failed: {}", temp_path, why));
         }
         done += static_cast<std::size_t>(wrote);
       }

@@ -322,6 +322,7 @@ std::string subject_access_html(const SubjectAccess& r) {
                 {"Exclusions", p.exclusions ? esc(std::to_string(*p.exclusions)) : "&mdash;"}});
 
   std::vector<std::vector<std::string>> rows;
+  rows.reserve(r.identifiers.size());
   for (const auto& i : r.identifiers) {
     rows.push_back({esc(i.kind), esc(i.source), esc(i.value), i.current ? "yes" : "no",
                     esc(i.first_seen), esc(i.last_seen)});
