@@ -296,8 +296,13 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     res.body() = std::move(r.body);
     res.prepare_payload();
     if (req_.method == "HEAD") res.body().clear();  // Content-Length still describes the GET
-    status_ = r.status;
-    route_label_ = std::move(route_label);
+    // Counted once the response is ready, before it is written: a client that has read it and
+    // asks /metrics at once must see it counted (measured after the write, it raced).
+    if (started_) {
+      auto secs = std::chrono::duration<double>(Clock::now() - *started_).count();
+      shared_->durations->labels({{"route", route_label}}).observe(secs);
+    }
+    shared_->responses->labels({{"route", route_label}, {"code", std::to_string(r.status)}}).inc();
     expire(opt().write_timeout);
     beast::async_write(stream_, bhttp::message_generator(std::move(res)),
                        beast::bind_front_handler(&Session::on_write, this->shared_from_this(),
@@ -305,11 +310,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   }
 
   void on_write(bool keep_alive, bool linger, beast::error_code ec, std::size_t) {
-    if (started_) {
-      auto secs = std::chrono::duration<double>(Clock::now() - *started_).count();
-      shared_->durations->labels({{"route", route_label_}}).observe(secs);
-    }
-    shared_->responses->labels({{"route", route_label_}, {"code", std::to_string(status_)}}).inc();
     if (ec) return;
     if (!keep_alive) return do_close(linger);
     first_ = false;
@@ -354,8 +354,6 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   Request req_;
   Router::Match match_;
   std::optional<Clock::time_point> started_;
-  int status_ = 0;
-  std::string route_label_;
   char drain_buf_[4096];
 };
 
@@ -519,12 +517,12 @@ std::expected<std::unique_ptr<HttpServer>, std::string> HttpServer::start(Server
     shared->tls.emplace(std::move(*ctx));
   }
   auto& registry = options.metrics != nullptr ? *options.metrics : metrics::default_registry();
-  shared->durations =
-      &registry.histogram(metrics::names::http_request_duration,
-                          "Time from request header to response written, by route.", {"route"});
+  shared->durations = &registry.histogram(
+      metrics::names::http_request_duration,
+      "Time from request header to response ready to send, by route.", {"route"});
   shared->responses =
       &registry.counter("careerlink_http_responses_total",
-                        "HTTP responses sent, by route and status code.", {"route", "code"});
+                        "HTTP responses, by route and status code.", {"route", "code"});
   shared->enforce_token = options.admin_token.has_value();
   shared->options = std::move(options);
   shared->router = std::move(router);
