@@ -20,9 +20,10 @@ std::string UploadSummary::text() const {
   for (const auto& s : schools) {
     if (!out.empty()) out += "; ";
     out += fmt::format(
-        "{}: {} sent, {} accepted, {} rejected, {} to retry ({} unchanged, {} "
+        "{}: {} sent, {} accepted, {} rejected, {} to retry ({} looked at{}: {} unchanged, {} "
         "without agreement, {} pseudonymised)",
-        s.urn, s.sent, s.accepted, s.rejected, s.retry, s.selection.unchanged,
+        s.urn, s.sent, s.accepted, s.rejected, s.retry, s.selection.with_destination,
+        s.selection.incremental ? ", changed since the last run" : "", s.selection.unchanged,
         s.selection.without_agreement, s.selection.pseudonymised);
     if (!s.error.empty()) out += " [" + s.error + "]";
   }
@@ -59,12 +60,20 @@ std::expected<UploadSummary, std::string> run_upload(Store& store, const Config&
   // The answers and the audit event of a school go in one transaction (a commit, and a disk
   // flush, per school that sent anything); the audit events of schools with nothing to send
   // share one at the end, so a quiet night costs one commit, not one per school.
-  auto keep = [&](std::span<const TrackerDelivery> answers,
-                  std::span<const AuditEvent> events) -> std::expected<void, std::string> {
+  // A school's cursor moves on with its answers, and only when every record selected has one:
+  // what is left to retry is then still "changed since the cursor" the next night.
+  using Cursor = std::pair<SchoolId, TrackerCursor>;
+  auto keep = [&](std::span<const TrackerDelivery> answers, std::span<const AuditEvent> events,
+                  std::span<const Cursor> cursors) -> std::expected<void, std::string> {
     auto tx = store.begin();
     if (!tx) return std::unexpected("store: " + tx.error().message);
     if (auto r = (*tx)->record_tracker_deliveries(answers); !r) {
       return std::unexpected("store: " + r.error().message);
+    }
+    for (const auto& [school, cursor] : cursors) {
+      if (auto r = (*tx)->set_tracker_cursor(sink.name, school, cursor); !r) {
+        return std::unexpected("store: " + r.error().message);
+      }
     }
     for (const auto& e : events) {
       if (auto r = (*tx)->audit_in_transaction(e); !r) {
@@ -75,6 +84,7 @@ std::expected<UploadSummary, std::string> run_upload(Store& store, const Config&
     return {};
   };
   std::vector<AuditEvent> quiet;
+  std::vector<Cursor> quiet_cursors;
   UploadSummary summary;
   std::size_t done = 0;
   for (const auto& school : schools) {
@@ -129,14 +139,21 @@ std::expected<UploadSummary, std::string> run_upload(Store& store, const Config&
                                     {"accepted", result.accepted},
                                     {"rejected", result.rejected},
                                     {"retry", result.retry},
+                                    {"incremental", result.selection.incremental},
+                                    {"looked_at", result.selection.with_destination},
                                     {"unchanged", result.selection.unchanged},
                                     {"without_agreement", result.selection.without_agreement},
                                     {"pseudonymised", result.selection.pseudonymised},
                                     {"error", result.error}}
                          .dump()};
+    std::vector<Cursor> cursor;
+    if (result.retry == 0 && result.error.empty())
+      cursor.emplace_back(school.id, result.selection.next);
     if (answers.empty()) {
-      quiet.push_back(std::move(event));  // written with the other quiet schools' at the end
-    } else if (auto kept = keep(answers, std::span(&event, 1)); !kept) {
+      // Written with the other quiet schools' at the end.
+      quiet.push_back(std::move(event));
+      quiet_cursors.insert(quiet_cursors.end(), cursor.begin(), cursor.end());
+    } else if (auto kept = keep(answers, std::span(&event, 1), cursor); !kept) {
       return std::unexpected(kept.error());
     }
     spdlog::info("tracker sink \"{}\": school {}: {} sent, {} accepted, {} rejected, {} to retry{}",
@@ -147,7 +164,7 @@ std::expected<UploadSummary, std::string> run_upload(Store& store, const Config&
     if (options.progress) options.progress(++done, schools.size());
   }
   if (!quiet.empty()) {
-    if (auto kept = keep({}, quiet); !kept) return std::unexpected(kept.error());
+    if (auto kept = keep({}, quiet, quiet_cursors); !kept) return std::unexpected(kept.error());
   }
   return summary;
 }

@@ -120,9 +120,11 @@ int upload(Context& context, const TrackerArgs& args, bool full) {
     }
     for (const auto& s : summary->schools) {
       std::cout << fmt::format(
-          "{} school {}: {} sent, {} accepted, {} rejected, {} left to retry; {} unchanged, {} "
-          "without agreement to share, {} pseudonymised{}\n",
-          sink.name, s.urn, s.sent, s.accepted, s.rejected, s.retry, s.selection.unchanged,
+          "{} school {}: {} sent, {} accepted, {} rejected, {} left to retry; looked at {} "
+          "pupils with a destination{}: {} unchanged, {} without agreement to share, {} "
+          "pseudonymised{}\n",
+          sink.name, s.urn, s.sent, s.accepted, s.rejected, s.retry, s.selection.with_destination,
+          s.selection.incremental ? " changed since the last run" : "", s.selection.unchanged,
           s.selection.without_agreement, s.selection.pseudonymised,
           s.error.empty() ? "" : " (" + s.error + ")");
     }

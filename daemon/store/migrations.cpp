@@ -139,6 +139,8 @@ std::span<const Migration> migrations() {
                 la_return_schema_sql()},
       Migration{10, "retention: when a pupil was pseudonymised", retention_schema_sql()},
       Migration{11, "pupils by UPN alone, destinations by school", kV11},
+      Migration{12, "which pupils' tracker facts changed, and where each tracker sink left off",
+                tracker_changes_sql()},
   };
   return kMigrations;
 }

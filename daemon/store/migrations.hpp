@@ -25,5 +25,6 @@ std::string_view panel_schema_sql();         // sqlite_staff_access.cpp
 std::string_view retention_schema_sql();     // sqlite_retention.cpp
 std::string_view la_return_schema_sql();     // sqlite_la_return.cpp
 std::string_view tracker_schema_sql();       // sqlite_tracker.cpp
+std::string_view tracker_changes_sql();      // sqlite_tracker.cpp
 
 }  // namespace careerlink::sqlite

@@ -83,7 +83,13 @@ class SqliteStore final : public Store {
   StoreResult<std::optional<GuaranteeStatus>> guarantee_status(
       std::int64_t pupil, const std::optional<std::string>& as_of) override;
   StoreResult<std::optional<LaSharingOptOut>> la_sharing_opt_out(std::int64_t pupil) override;
-  StoreResult<std::vector<TrackerSourceRow>> tracker_source_rows(SchoolId school) override;
+  StoreResult<std::vector<TrackerSourceRow>> tracker_source_rows(
+      SchoolId school, const std::optional<TrackerChangesSince>& since) override;
+  StoreResult<std::vector<TrackerDelivery>> tracker_deliveries_of(
+      std::string_view sink, std::span<const std::int64_t> pupils) override;
+  StoreResult<std::int64_t> tracker_change_seq() override;
+  StoreResult<std::optional<TrackerCursor>> tracker_cursor(std::string_view sink,
+                                                           SchoolId school) override;
   StoreResult<std::vector<TrackerDelivery>> tracker_deliveries(
       std::string_view sink, std::optional<SchoolId> school) override;
   StoreResult<std::vector<std::int64_t>> pupil_ids(std::optional<SchoolId> school) override;
@@ -146,6 +152,10 @@ class SqliteStore final : public Store {
   StoreResult<void> load_former_upns(PupilView& view);
 
  private:
+  // tracker_source_rows of a normal night: only the pupils `since` names.
+  StoreResult<std::vector<TrackerSourceRow>> changed_source_rows(SchoolId school,
+                                                                 const TrackerChangesSince& since);
+
   std::unique_ptr<Connection> db_;
   int version_;
 };
@@ -204,6 +214,8 @@ class SqliteTransaction final : public StoreTransaction {
   StoreResult<std::int64_t> purge_audit_before(TimePoint before) override;
   StoreResult<void> audit_in_transaction(const AuditEvent& event) override;
   StoreResult<void> record_tracker_deliveries(std::span<const TrackerDelivery> answers) override;
+  StoreResult<void> set_tracker_cursor(std::string_view sink, SchoolId school,
+                                       const TrackerCursor& cursor) override;
   // The LA return: sqlite_la_return.cpp.
   StoreResult<bool> set_la_sharing_opt_out(std::int64_t pupil,
                                            const std::optional<LaSharingOptOut>& opt_out) override;

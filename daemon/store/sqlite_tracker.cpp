@@ -1,5 +1,6 @@
 // Tracker uploads in the SQLite back end: what a tracker may be told about each pupil, and what
 // each tracker sink last sent and heard back, so a normal night sends only what changed.
+#include <set>
 #include <unordered_map>
 
 #include "daemon/store/migrations.hpp"
@@ -25,6 +26,99 @@ CREATE TABLE tracker_delivery (
 ) STRICT;
 )sql";
 }
+
+// 12: a normal night reads only the pupils whose tracker facts changed. Triggers give each
+// change the next number (one row per pupil, renumbered on each change), so "changed since the
+// last run" is an index range, whoever wrote the change: an import, the intake API, retention.
+// Facts: the pupil's own columns a record carries, their destinations, and their interviews
+// (the latest says what they agreed). A pupil row updated with the same values (a nightly MIS
+// sync) is not a change. The marks go through `pupil`, so a mark for a pupil being deleted is
+// not made, and a deleted pupil's mark goes with them.
+std::string_view tracker_changes_sql() {
+  return R"sql(
+CREATE TABLE tracker_fact_change (
+  pupil_id   INTEGER PRIMARY KEY,
+  school_id  INTEGER NOT NULL,
+  seq        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX tracker_fact_change_by_seq ON tracker_fact_change(seq);
+CREATE INDEX tracker_fact_change_by_school ON tracker_fact_change(school_id, seq);
+
+CREATE TABLE tracker_cursor (
+  sink        TEXT NOT NULL,
+  school_id   INTEGER NOT NULL REFERENCES school(id) ON DELETE CASCADE,
+  change_seq  INTEGER NOT NULL,
+  as_of       TEXT NOT NULL,
+  basis       TEXT NOT NULL,
+  PRIMARY KEY (sink, school_id)
+) STRICT;
+
+-- Leavers crossing the pseudonymisation date, by school.
+CREATE INDEX pupil_by_leaving_date ON pupil(school_id, leaving_date);
+
+CREATE TRIGGER tracker_facts_pupil_added AFTER INSERT ON pupil BEGIN
+  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
+    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
+    FROM pupil p WHERE p.id = NEW.id
+    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
+END;
+CREATE TRIGGER tracker_facts_pupil_changed AFTER UPDATE OF school_id, upn, forename, surname,
+    preferred_forename, preferred_surname, dob, nc_year, leaving_date ON pupil
+  WHEN OLD.school_id IS NOT NEW.school_id OR OLD.upn IS NOT NEW.upn
+    OR OLD.forename IS NOT NEW.forename OR OLD.surname IS NOT NEW.surname
+    OR OLD.preferred_forename IS NOT NEW.preferred_forename
+    OR OLD.preferred_surname IS NOT NEW.preferred_surname OR OLD.dob IS NOT NEW.dob
+    OR OLD.nc_year IS NOT NEW.nc_year OR OLD.leaving_date IS NOT NEW.leaving_date
+BEGIN
+  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
+    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
+    FROM pupil p WHERE p.id = NEW.id
+    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
+END;
+CREATE TRIGGER tracker_facts_pupil_deleted AFTER DELETE ON pupil BEGIN
+  DELETE FROM tracker_fact_change WHERE pupil_id = OLD.id;
+END;
+
+CREATE TRIGGER tracker_facts_destination_added AFTER INSERT ON destination BEGIN
+  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
+    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
+    FROM pupil p WHERE p.id = NEW.pupil_id
+    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
+END;
+CREATE TRIGGER tracker_facts_destination_changed AFTER UPDATE ON destination BEGIN
+  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
+    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
+    FROM pupil p WHERE p.id IN (OLD.pupil_id, NEW.pupil_id)
+    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
+END;
+CREATE TRIGGER tracker_facts_destination_deleted AFTER DELETE ON destination BEGIN
+  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
+    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
+    FROM pupil p WHERE p.id = OLD.pupil_id
+    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
+END;
+
+CREATE TRIGGER tracker_facts_interview_added AFTER INSERT ON interview BEGIN
+  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
+    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
+    FROM pupil p WHERE p.id = NEW.pupil_id
+    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
+END;
+CREATE TRIGGER tracker_facts_interview_changed AFTER UPDATE OF pupil_id, date, updated_ms,
+    share_with_trackers ON interview BEGIN
+  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
+    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
+    FROM pupil p WHERE p.id IN (OLD.pupil_id, NEW.pupil_id)
+    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
+END;
+CREATE TRIGGER tracker_facts_interview_deleted AFTER DELETE ON interview BEGIN
+  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
+    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
+    FROM pupil p WHERE p.id = OLD.pupil_id
+    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
+END;
+)sql";
+}
 }  // namespace sqlite
 
 using sqlite::SqliteStore;
@@ -48,45 +142,86 @@ guidance::Destination read_destination(const Statement& s, int first) {
   return d;
 }
 
+// A pupil as a tracker may be told about them, with their latest interview's consent (an index
+// seek each); the WHERE clause is the caller's.
+constexpr std::string_view kSourcePupils =
+    "SELECT p.id, p.upn, COALESCE(p.preferred_forename, p.forename),"
+    " COALESCE(p.preferred_surname, p.surname), p.dob, p.nc_year, p.leaving_date,"
+    " (SELECT i.share_with_trackers FROM interview i WHERE i.pupil_id = p.id"
+    "  ORDER BY i.date DESC, i.updated_ms DESC, i.id DESC LIMIT 1), s.urn"
+    " FROM pupil p JOIN school s ON s.id = p.school_id";
+
+TrackerSourceRow read_source_row(const Statement& s, std::string& urn) {
+  TrackerSourceRow r;
+  r.pupil_id = s.int64(0);
+  r.upn = s.text(1);
+  r.forename = s.opt_text(2);
+  r.surname = s.opt_text(3);
+  r.dob = s.opt_text(4);
+  r.nc_year = s.opt_text(5);
+  r.leaving_date = s.opt_text(6);
+  if (auto agreed = s.opt_int64(7)) r.agreed_to_trackers = *agreed != 0;
+  urn = s.opt_text(8).value_or("");
+  return r;
+}
+
+// Destinations with the pupil first; ordered by kLatestFirst, the first of each type is the one
+// a tracker is told about.
+constexpr std::string_view kSourceDestinations =
+    "SELECT pupil_id, type, activity_code, provider_name, provider_urn, provider_ukprn, course,"
+    " start_date, confirmed_by, recorded_on FROM destination";
+constexpr std::string_view kLatestFirst =
+    "type, COALESCE(recorded_on, '') DESC, received_ms DESC, id DESC";
+
+TrackerDelivery read_delivery(const Statement& s) {
+  TrackerDelivery d;
+  d.sink = s.text(0);
+  d.pupil_id = s.int64(1);
+  d.upn = s.text(2);
+  d.version = s.text(3);
+  d.idempotency_key = s.text(4);
+  d.status = s.text(5);
+  d.tracker_ref = s.opt_text(6).value_or("");
+  d.detail = s.opt_text(7).value_or("");
+  d.at = sqlite::from_ms(s.int64(8));
+  return d;
+}
+
+void keep_if_latest(TrackerSourceRow& row, guidance::Destination d, const std::string& urn) {
+  auto& slot = d.type == "intended" ? row.intended : row.actual;
+  if (slot) return;  // an older one
+  d.school_urn = urn;
+  d.pupil.upn = row.upn;
+  slot = std::move(d);
+}
+
 }  // namespace
 
-StoreResult<std::vector<TrackerSourceRow>> SqliteStore::tracker_source_rows(SchoolId school) {
+StoreResult<std::vector<TrackerSourceRow>> SqliteStore::tracker_source_rows(
+    SchoolId school, const std::optional<TrackerChangesSince>& since) {
+  if (since) return changed_source_rows(school, *since);
   // Two ordered reads merged here, not one query joining "the latest of each" per pupil: the
   // planner scanned the whole school's destinations once per pupil that way (quadratic in the
   // school's size). Pupils come by id with their latest interview's consent (an index seek
   // each); destinations by pupil, type and newest first, so the first of each pair is the latest.
-  auto pupils = db_->prepare(
-      "SELECT p.id, p.upn, COALESCE(p.preferred_forename, p.forename),"
-      " COALESCE(p.preferred_surname, p.surname), p.dob, p.nc_year, p.leaving_date,"
-      " (SELECT i.share_with_trackers FROM interview i WHERE i.pupil_id = p.id"
-      "  ORDER BY i.date DESC, i.updated_ms DESC, i.id DESC LIMIT 1), s.urn"
-      " FROM pupil p JOIN school s ON s.id = p.school_id WHERE p.school_id = ?1 ORDER BY p.id");
+  // Built once: the connection caches statements by the text's address.
+  static const std::string pupils_sql =
+      std::string(kSourcePupils) + " WHERE p.school_id = ?1 ORDER BY p.id";
+  static const std::string destinations_sql = std::string(kSourceDestinations) +
+                                              " WHERE school_id = ?1 ORDER BY pupil_id, " +
+                                              std::string(kLatestFirst);
+  auto pupils = db_->prepare(pupils_sql.c_str());
   CAREERLINK_TRY(pupils);
   (*pupils)->bind(1, school);
   std::string urn;
-  auto rows = sqlite::collect_rows(**pupils, [&](Statement& s) {
-    TrackerSourceRow r;
-    r.pupil_id = s.int64(0);
-    r.upn = s.text(1);
-    r.forename = s.opt_text(2);
-    r.surname = s.opt_text(3);
-    r.dob = s.opt_text(4);
-    r.nc_year = s.opt_text(5);
-    r.leaving_date = s.opt_text(6);
-    if (auto agreed = s.opt_int64(7)) r.agreed_to_trackers = *agreed != 0;
-    urn = s.opt_text(8).value_or("");
-    return r;
-  });
+  auto rows = sqlite::collect_rows(**pupils, [&](Statement& s) { return read_source_row(s, urn); });
   CAREERLINK_TRY(rows);
   std::unordered_map<std::int64_t, TrackerSourceRow*> by_id;
   by_id.reserve(rows->size());
   for (auto& r : *rows)
     by_id[r.pupil_id] = &r;
 
-  auto destinations = db_->prepare(
-      "SELECT pupil_id, type, activity_code, provider_name, provider_urn, provider_ukprn, course,"
-      " start_date, confirmed_by, recorded_on FROM destination WHERE school_id = ?1"
-      " ORDER BY pupil_id, type, COALESCE(recorded_on, '') DESC, received_ms DESC, id DESC");
+  auto destinations = db_->prepare(destinations_sql.c_str());
   CAREERLINK_TRY(destinations);
   (*destinations)->bind(1, school);
   auto latest = sqlite::collect_rows(**destinations, [&](Statement& s) {
@@ -95,16 +230,59 @@ StoreResult<std::vector<TrackerSourceRow>> SqliteStore::tracker_source_rows(Scho
   CAREERLINK_TRY(latest);
   for (auto& [pupil, d] : *latest) {
     auto it = by_id.find(pupil);
-    if (it == by_id.end()) continue;
-    auto& slot = d.type == "intended" ? it->second->intended : it->second->actual;
-    if (slot) continue;  // an older one
-    d.school_urn = urn;
-    d.pupil.upn = it->second->upn;
-    slot = std::move(d);
+    if (it != by_id.end()) keep_if_latest(*it->second, std::move(d), urn);
   }
   std::vector<TrackerSourceRow> out;
   for (auto& r : *rows) {
     if (r.intended || r.actual) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+StoreResult<std::vector<TrackerSourceRow>> SqliteStore::changed_source_rows(
+    SchoolId school, const TrackerChangesSince& since) {
+  // Which pupils: an index range of change numbers, and of leaving dates; then each one by key.
+  std::set<std::int64_t> ids;
+  auto changed =
+      db_->prepare("SELECT pupil_id FROM tracker_fact_change WHERE school_id = ?1 AND seq > ?2");
+  CAREERLINK_TRY(changed);
+  (*changed)->bind(1, school).bind(2, since.change_seq);
+  auto marked = sqlite::collect_rows(**changed, [](Statement& s) { return s.int64(0); });
+  CAREERLINK_TRY(marked);
+  ids.insert(marked->begin(), marked->end());
+  for (const auto& [after, up_to] : since.leaving_between) {
+    auto crossing = db_->prepare(
+        "SELECT id FROM pupil WHERE school_id = ?1 AND leaving_date > ?2 AND leaving_date <= ?3");
+    CAREERLINK_TRY(crossing);
+    (*crossing)->bind(1, school).bind(2, after).bind(3, up_to);
+    auto leavers = sqlite::collect_rows(**crossing, [](Statement& s) { return s.int64(0); });
+    CAREERLINK_TRY(leavers);
+    ids.insert(leavers->begin(), leavers->end());
+  }
+
+  static const std::string pupil_sql =
+      std::string(kSourcePupils) + " WHERE p.id = ?1 AND p.school_id = ?2";
+  static const std::string destinations_sql = std::string(kSourceDestinations) +
+                                              " WHERE school_id = ?2 AND pupil_id = ?1 ORDER BY " +
+                                              std::string(kLatestFirst);
+  auto pupil = db_->prepare(pupil_sql.c_str());
+  CAREERLINK_TRY(pupil);
+  auto destinations = db_->prepare(destinations_sql.c_str());
+  CAREERLINK_TRY(destinations);
+  std::vector<TrackerSourceRow> out;
+  std::string urn;
+  for (const auto id : ids) {
+    (*pupil)->bind(1, id).bind(2, school);
+    auto row = sqlite::first_row(**pupil, [&](Statement& s) { return read_source_row(s, urn); });
+    CAREERLINK_TRY(row);
+    if (!*row) continue;  // gone since it changed
+    (*destinations)->bind(1, id).bind(2, school);
+    auto latest =
+        sqlite::collect_rows(**destinations, [](Statement& s) { return read_destination(s, 1); });
+    CAREERLINK_TRY(latest);
+    for (auto& d : *latest)
+      keep_if_latest(**row, std::move(d), urn);
+    if ((*row)->intended || (*row)->actual) out.push_back(std::move(**row));
   }
   return out;
 }
@@ -126,18 +304,42 @@ StoreResult<std::vector<TrackerDelivery>> SqliteStore::tracker_deliveries(
   CAREERLINK_TRY(st);
   (*st)->bind(1, sink);
   if (school) (*st)->bind(2, *school);
-  return sqlite::collect_rows(**st, [](Statement& s) {
-    TrackerDelivery d;
-    d.sink = s.text(0);
-    d.pupil_id = s.int64(1);
-    d.upn = s.text(2);
-    d.version = s.text(3);
-    d.idempotency_key = s.text(4);
-    d.status = s.text(5);
-    d.tracker_ref = s.opt_text(6).value_or("");
-    d.detail = s.opt_text(7).value_or("");
-    d.at = sqlite::from_ms(s.int64(8));
-    return d;
+  return sqlite::collect_rows(**st, read_delivery);
+}
+
+StoreResult<std::vector<TrackerDelivery>> SqliteStore::tracker_deliveries_of(
+    std::string_view sink, std::span<const std::int64_t> pupils) {
+  auto st = db_->prepare(
+      "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status, t.tracker_ref,"
+      " t.detail, t.at_ms FROM tracker_delivery t JOIN pupil p ON p.id = t.pupil_id"
+      " WHERE t.sink = ?1 AND t.pupil_id = ?2");
+  CAREERLINK_TRY(st);
+  std::vector<TrackerDelivery> out;
+  for (const auto pupil : pupils) {
+    (*st)->bind(1, sink).bind(2, pupil);
+    auto d = sqlite::first_row(**st, read_delivery);
+    CAREERLINK_TRY(d);
+    if (*d) out.push_back(std::move(**d));
+  }
+  return out;
+}
+
+StoreResult<std::int64_t> SqliteStore::tracker_change_seq() {
+  auto st = db_->prepare("SELECT COALESCE(MAX(seq), 0) FROM tracker_fact_change");
+  CAREERLINK_TRY(st);
+  auto seq = sqlite::first_row(**st, [](Statement& s) { return s.int64(0); });
+  CAREERLINK_TRY(seq);
+  return seq->value_or(0);
+}
+
+StoreResult<std::optional<TrackerCursor>> SqliteStore::tracker_cursor(std::string_view sink,
+                                                                      SchoolId school) {
+  auto st = db_->prepare(
+      "SELECT change_seq, as_of, basis FROM tracker_cursor WHERE sink = ?1 AND school_id = ?2");
+  CAREERLINK_TRY(st);
+  (*st)->bind(1, sink).bind(2, school);
+  return sqlite::first_row(**st, [](Statement& s) {
+    return TrackerCursor{s.int64(0), s.text(1), s.text(2)};
   });
 }
 
@@ -166,6 +368,22 @@ StoreResult<void> SqliteTransaction::record_tracker_deliveries(
     }
     return {};
   }
+}
+
+StoreResult<void> SqliteTransaction::set_tracker_cursor(std::string_view sink, SchoolId school,
+                                                        const TrackerCursor& cursor) {
+  auto st = db_.prepare(
+      "INSERT INTO tracker_cursor (sink, school_id, change_seq, as_of, basis)"
+      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (sink, school_id) DO UPDATE SET"
+      " change_seq = excluded.change_seq, as_of = excluded.as_of, basis = excluded.basis");
+  CAREERLINK_TRY(st);
+  (*st)
+      ->bind(1, sink)
+      .bind(2, school)
+      .bind(3, cursor.change_seq)
+      .bind(4, cursor.as_of)
+      .bind(5, cursor.basis);
+  return (*st)->run();
 }
 
 }  // namespace careerlink

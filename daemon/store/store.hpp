@@ -353,6 +353,22 @@ struct TrackerDelivery {
   TimePoint at{};
 };
 
+// Where a tracker sink's last complete run of a school left off, so a normal night reads only
+// the pupils whose facts changed since (store triggers number every change) instead of the
+// whole school.
+struct TrackerCursor {
+  std::int64_t change_seq = 0;  // every change up to this one has been looked at
+  std::string as_of;            // the school-local date of that run (leavers crossing a date)
+  std::string basis;            // what decided eligibility then; a different one: look at all
+};
+
+// Which pupils a normal night reads: facts changed after `change_seq`, and leavers whose leaving
+// date falls in one of the half-open ranges (after, up_to] (they crossed a date, nothing else).
+struct TrackerChangesSince {
+  std::int64_t change_seq = 0;
+  std::vector<std::pair<std::string, std::string>> leaving_between;
+};
+
 // --- The local authority return (sqlite_la_return.cpp) ---
 
 // An s72 opt-out (Education and Skills Act 2008): the pupil (16+) or a parent (under 16) asked
@@ -498,6 +514,8 @@ class StoreTransaction {
   virtual StoreResult<void> audit_in_transaction(const AuditEvent& event) = 0;
   // Records a tracker's answers, replacing what the sink last sent for each pupil.
   virtual StoreResult<void> record_tracker_deliveries(std::span<const TrackerDelivery> answers) = 0;
+  virtual StoreResult<void> set_tracker_cursor(std::string_view sink, SchoolId school,
+                                               const TrackerCursor& cursor) = 0;
   // The LA return: an s72 opt-out set (nullopt: cleared, the pupil opted back in); false when
   // nothing changed. A September Guarantee status added; false when already held.
   virtual StoreResult<bool> set_la_sharing_opt_out(
@@ -583,11 +601,20 @@ class Store {
   virtual StoreResult<std::optional<GuaranteeStatus>> guarantee_status(
       std::int64_t pupil, const std::optional<std::string>& as_of) = 0;
   virtual StoreResult<std::optional<LaSharingOptOut>> la_sharing_opt_out(std::int64_t pupil) = 0;
-  // Tracker uploads: every pupil of the school who has a destination, leavers included.
-  virtual StoreResult<std::vector<TrackerSourceRow>> tracker_source_rows(SchoolId school) = 0;
+  // Tracker uploads: every pupil of the school who has a destination, leavers included; with
+  // `since`, only those of them it names (a normal night).
+  virtual StoreResult<std::vector<TrackerSourceRow>> tracker_source_rows(
+      SchoolId school, const std::optional<TrackerChangesSince>& since) = 0;
   // What `sink` last sent per pupil (of one school, or all), by pupil id.
   virtual StoreResult<std::vector<TrackerDelivery>> tracker_deliveries(
       std::string_view sink, std::optional<SchoolId> school) = 0;
+  // The same for the given pupils only.
+  virtual StoreResult<std::vector<TrackerDelivery>> tracker_deliveries_of(
+      std::string_view sink, std::span<const std::int64_t> pupils) = 0;
+  // The number of the latest change to any pupil's tracker facts (0: none yet).
+  virtual StoreResult<std::int64_t> tracker_change_seq() = 0;
+  virtual StoreResult<std::optional<TrackerCursor>> tracker_cursor(std::string_view sink,
+                                                                   SchoolId school) = 0;
   // Every pupil on the store, or of one school, by id: the full rules run's work list.
   virtual StoreResult<std::vector<std::int64_t>> pupil_ids(std::optional<SchoolId> school) = 0;
   virtual StoreResult<std::optional<PupilView>> pupil_by_id(std::int64_t pupil) = 0;

@@ -85,9 +85,9 @@ class TrackerApi : public ::testing::Test {
     return (*found)->id;
   }
 
-  void interview(int n, bool share_with_trackers) {
+  void interview(int n, bool share_with_trackers, const std::string& id = {}) {
     guidance::Interview iv;
-    iv.external_id = "i" + std::to_string(n);
+    iv.external_id = id.empty() ? "i" + std::to_string(n) : id;
     iv.school_urn = kUrn;
     iv.pupil.upn = upn(n);
     iv.date = "2026-09-20";
@@ -120,14 +120,15 @@ class TrackerApi : public ::testing::Test {
     ASSERT_TRUE((*tx)->commit());
   }
 
-  UploadSummary upload(bool full = false, std::optional<SinkConfig> sink = std::nullopt) {
+  UploadSummary upload(bool full = false, std::optional<SinkConfig> sink = std::nullopt,
+                       int day = 24) {
     register_builtin_uploaders();
     auto uploader = make_uploader(sink.value_or(sink_), {dir_.path() / "data"});
     EXPECT_TRUE(uploader) << (uploader ? "" : uploader.error());
     if (!uploader) return {};
     UploadOptions options;
     options.full = full;
-    options.now = std::chrono::sys_days{std::chrono::year{2026} / 11 / 24} + std::chrono::hours(3);
+    options.now = std::chrono::sys_days{std::chrono::year{2026} / 11 / day} + std::chrono::hours(3);
     options.data_dir = dir_.path() / "data";
     auto summary = run_upload(*store_, config_, sink.value_or(sink_), **uploader, options);
     EXPECT_TRUE(summary) << (summary ? "" : summary.error());
@@ -198,7 +199,8 @@ TEST_F(TrackerApi, FirstNightSendsEveryAgreedRecordOnceAndTheNextNightNothing) {
   const int batches = mock_->batch_requests();
   auto second = upload();
   EXPECT_EQ(second.schools[0].sent, 0);
-  EXPECT_EQ(second.schools[0].selection.unchanged, 2);
+  EXPECT_TRUE(second.schools[0].selection.incremental);  // nobody's facts changed: nobody read
+  EXPECT_EQ(second.schools[0].selection.with_destination, 0);
   EXPECT_EQ(mock_->batch_requests(), batches);
 }
 
@@ -244,8 +246,11 @@ TEST_F(TrackerApi, PartialAcceptanceKeepsTheRejectionAndALostAnswerIsResentAsADu
   ASSERT_NE(rejected, status->end());
   EXPECT_EQ(rejected->upn, upn(1));
   EXPECT_EQ(rejected->detail, "pupil not in this school's Compass+ roll");
-  // Unchanged, a rejected version is not sent again every night...
+  // Unchanged, a rejected version is not sent again every night, even when the pupil is looked
+  // at again (a new interview that changes nothing the tracker is told)...
+  interview(1, true, "i1-follow-up");
   auto again = upload();
+  EXPECT_EQ(again.schools[0].selection.with_destination, 1);
   EXPECT_EQ(again.schools[0].sent, 0);
   EXPECT_EQ(again.schools[0].selection.rejected_before, 1);
 
@@ -305,6 +310,135 @@ TEST_F(TrackerApi, ARefusedTokenRecordsNothingAndEverythingIsTriedAgain) {
   test::write_file(dir_.path() / "token", "static-test-token\n");
   auto fixed = upload(false, bearer);
   EXPECT_EQ(fixed.schools[0].accepted, 2);
+}
+
+// A normal night reads only the pupils whose facts changed since the last complete run, whoever
+// changed them; a nightly MIS sync that rewrites the same values changes nothing.
+TEST_F(TrackerApi, ANormalNightLooksOnlyAtPupilsWhoseFactsChanged) {
+  auto first = upload();
+  EXPECT_FALSE(first.schools[0].selection.incremental);  // no run before: the whole roll
+  EXPECT_EQ(first.schools[0].selection.with_destination, 3);
+
+  destination(1, "actual", "310", "2026-11-20");
+  auto next = upload();
+  EXPECT_TRUE(next.schools[0].selection.incremental);
+  EXPECT_EQ(next.schools[0].selection.with_destination, 1);
+  EXPECT_EQ(next.schools[0].sent, 1);
+
+  auto seq = store_->tracker_change_seq();
+  ASSERT_TRUE(seq);
+  {  // The MIS sync: every pupil written again as it was.
+    auto tx = store_->begin();
+    ASSERT_TRUE(tx);
+    for (int n = 1; n <= 4; ++n) {
+      auto view = store_->find_pupil(upn(n));
+      ASSERT_TRUE(view && *view);
+      PupilRecord r;
+      r.upn = upn(n);
+      r.surname = (*view)->surname;
+      r.forename = (*view)->forename;
+      r.dob = (*view)->dob;
+      r.nc_year = (*view)->nc_year;
+      r.leaving_date = (*view)->leaving_date;
+      ASSERT_TRUE((*tx)->upsert_pupil(school_, "test", r));
+    }
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_EQ(store_->tracker_change_seq().value_or(-1), *seq);
+  auto quiet = upload();
+  EXPECT_EQ(quiet.schools[0].selection.with_destination, 0);
+
+  {  // U2 changes name: looked at, still not agreed, so still not sent.
+    auto tx = store_->begin();
+    ASSERT_TRUE(tx);
+    PupilRecord r;
+    r.upn = upn(2);
+    r.surname = "Renamed";
+    r.forename = "P2";
+    r.dob = "2010-02-01";
+    r.nc_year = "11";
+    ASSERT_TRUE((*tx)->upsert_pupil(school_, "test", r));
+    ASSERT_TRUE((*tx)->commit());
+  }
+  EXPECT_GT(store_->tracker_change_seq().value_or(-1), *seq);
+  auto renamed = upload();
+  EXPECT_EQ(renamed.schools[0].selection.with_destination, 1);
+  EXPECT_EQ(renamed.schools[0].selection.without_agreement, 1);
+  EXPECT_EQ(renamed.schools[0].sent, 0);
+  EXPECT_EQ(mock_->acceptances().size(), 3U);  // 2 first night + U1's new version
+}
+
+// Nothing in the store changes on the day a leaver's period ends; the record still goes out
+// pseudonymised that night, as Compass+ keeps leavers.
+TEST_F(TrackerApi, ALeaverIsSentPseudonymisedOnTheNightThePeriodEnds) {
+  sink_.pseudonymise_leavers_after_days = 127;  // left 2026-07-20: named until 2026-11-24
+  auto before = upload(false, std::nullopt, 23);
+  EXPECT_EQ(before.schools[0].selection.pseudonymised, 0);
+  EXPECT_NE(held_with_upn(mock_->records(), upn(3)), nullptr);
+  auto on_the_day = upload(false, std::nullopt, 24);
+  EXPECT_TRUE(on_the_day.schools[0].selection.incremental);
+  EXPECT_EQ(on_the_day.schools[0].selection.with_destination, 1);  // the leaver, nobody else
+  EXPECT_EQ(on_the_day.schools[0].selection.pseudonymised, 1);
+  EXPECT_EQ(on_the_day.schools[0].accepted, 1);
+  const auto key = load_pseudonym_key(dir_.path() / "data");
+  ASSERT_TRUE(key);
+  const auto held = mock_->records();
+  const auto* leaver = held_with_upn(held, pseudonymous_upn(*key, upn(3)));
+  ASSERT_NE(leaver, nullptr);  // the same tracker record, now without name, DOB or UPN
+  EXPECT_EQ((*leaver)["surname"], "Redacted");
+  EXPECT_EQ(held_with_upn(held, upn(3)), nullptr);
+  EXPECT_EQ(held.size(), 2U);
+}
+
+// What decides eligibility is config, not store facts: when it changes, the whole roll is read.
+TEST_F(TrackerApi, ANewLawfulBasisLooksAtTheWholeRollAgain) {
+  auto first = upload();
+  EXPECT_EQ(held_with_upn(mock_->records(), upn(2)), nullptr);
+  config_.schools[0].trackers_lawful_basis = "public_task";
+  auto next = upload();
+  EXPECT_FALSE(next.schools[0].selection.incremental);
+  EXPECT_EQ(next.schools[0].selection.with_destination, 3);
+  EXPECT_EQ(next.schools[0].sent, 1);  // U2, who was never asked; the others are unchanged
+  EXPECT_NE(held_with_upn(mock_->records(), upn(2)), nullptr);
+  EXPECT_TRUE(upload().schools[0].selection.incremental);
+}
+
+// A night that could not deliver leaves the school where it was: what failed is still "changed
+// since the last run" the next night, and goes then.
+TEST_F(TrackerApi, ANightThatFailedIsLookedAtAgainTheNextNight) {
+  upload();
+  destination(1, "actual", "310", "2026-11-20");
+  mock_->fail_next(4, 503);  // every attempt of the night (tracker_api.hpp: 4 per batch)
+  auto failed = upload();
+  EXPECT_EQ(failed.schools[0].retry, 1);
+  EXPECT_FALSE(failed.complete());
+  auto next = upload(false, std::nullopt, 25);
+  EXPECT_TRUE(next.schools[0].selection.incremental);
+  EXPECT_EQ(next.schools[0].sent, 1);
+  EXPECT_EQ(next.schools[0].accepted, 1);
+  const auto held = mock_->records();
+  const auto* u1 = held_with_upn(held, upn(1));
+  ASSERT_NE(u1, nullptr);
+  EXPECT_EQ((*u1)["actual_destination"]["activity_code"], "310");
+}
+
+// Retention removing a pupil (destinations and interviews first, then the pupil) works with the
+// change marks, and the pupil is not looked for afterwards.
+TEST_F(TrackerApi, ADeletedPupilLeavesNoChangeBehind) {
+  upload();
+  destination(1, "actual", "310", "2026-11-20");
+  auto tx = store_->begin();
+  ASSERT_TRUE(tx);
+  RetentionStep step;
+  step.pupil = pupil_id(1);
+  step.upns = {upn(1)};
+  step.guidance = step.destinations = step.remove_pupil = true;
+  ASSERT_TRUE((*tx)->apply_retention_step(step));
+  ASSERT_TRUE((*tx)->commit());
+  auto next = upload();
+  EXPECT_TRUE(next.schools[0].selection.incremental);
+  EXPECT_EQ(next.schools[0].selection.with_destination, 0);
+  EXPECT_EQ(next.schools[0].sent, 0);
 }
 
 TEST_F(TrackerApi, FactoryNamesWhatIsMissing) {

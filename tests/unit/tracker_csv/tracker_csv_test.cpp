@@ -332,7 +332,8 @@ TEST_F(TrackerCsvRun, FirstNightWritesTheAgreedRecordsAndTheNextNightNothing) {
   auto second = upload(25);
   ASSERT_EQ(second.schools.size(), 1U);
   EXPECT_EQ(second.schools[0].sent, 0);
-  EXPECT_EQ(second.schools[0].selection.unchanged, 2);
+  EXPECT_TRUE(second.schools[0].selection.incremental);  // nobody's facts changed: nobody read
+  EXPECT_EQ(second.schools[0].selection.with_destination, 0);
   EXPECT_EQ(files(), std::vector<std::string>{"compass-137942-2026-11-24.csv"});
 }
 
