@@ -31,8 +31,10 @@ CREATE TABLE tracker_delivery (
 // change the next number (one row per pupil, renumbered on each change), so "changed since the
 // last run" is an index range, whoever wrote the change: an import, the intake API, retention.
 // Facts: the pupil's own columns a record carries, their destinations, and their interviews
-// (the latest says what they agreed). A pupil row updated with the same values (a nightly MIS
-// sync) is not a change. The marks go through `pupil`, so a mark for a pupil being deleted is
+// (the latest says what they agreed). Only pupils with a destination are marked (a tracker is
+// told of no one else; a pupil's first destination marks them), so an MIS import of pupils costs
+// an index probe each, and a pupil row written again with the same values (a nightly MIS sync)
+// is not a change at all. The marks go through `pupil`, so a mark for a pupil being deleted is
 // not made, and a deleted pupil's mark goes with them.
 std::string_view tracker_changes_sql() {
   return R"sql(
@@ -56,19 +58,14 @@ CREATE TABLE tracker_cursor (
 -- Leavers crossing the pseudonymisation date, by school.
 CREATE INDEX pupil_by_leaving_date ON pupil(school_id, leaving_date);
 
-CREATE TRIGGER tracker_facts_pupil_added AFTER INSERT ON pupil BEGIN
-  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
-    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
-    FROM pupil p WHERE p.id = NEW.id
-    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
-END;
 CREATE TRIGGER tracker_facts_pupil_changed AFTER UPDATE OF school_id, upn, forename, surname,
     preferred_forename, preferred_surname, dob, nc_year, leaving_date ON pupil
-  WHEN OLD.school_id IS NOT NEW.school_id OR OLD.upn IS NOT NEW.upn
+  WHEN (OLD.school_id IS NOT NEW.school_id OR OLD.upn IS NOT NEW.upn
     OR OLD.forename IS NOT NEW.forename OR OLD.surname IS NOT NEW.surname
     OR OLD.preferred_forename IS NOT NEW.preferred_forename
     OR OLD.preferred_surname IS NOT NEW.preferred_surname OR OLD.dob IS NOT NEW.dob
-    OR OLD.nc_year IS NOT NEW.nc_year OR OLD.leaving_date IS NOT NEW.leaving_date
+    OR OLD.nc_year IS NOT NEW.nc_year OR OLD.leaving_date IS NOT NEW.leaving_date)
+  AND EXISTS (SELECT 1 FROM destination d WHERE d.pupil_id = NEW.id)
 BEGIN
   INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
     SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
@@ -98,20 +95,26 @@ CREATE TRIGGER tracker_facts_destination_deleted AFTER DELETE ON destination BEG
     ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
 END;
 
-CREATE TRIGGER tracker_facts_interview_added AFTER INSERT ON interview BEGIN
+CREATE TRIGGER tracker_facts_interview_added AFTER INSERT ON interview
+  WHEN EXISTS (SELECT 1 FROM destination d WHERE d.pupil_id = NEW.pupil_id)
+BEGIN
   INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
     SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
     FROM pupil p WHERE p.id = NEW.pupil_id
     ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
 END;
 CREATE TRIGGER tracker_facts_interview_changed AFTER UPDATE OF pupil_id, date, updated_ms,
-    share_with_trackers ON interview BEGIN
+    share_with_trackers ON interview
+  WHEN EXISTS (SELECT 1 FROM destination d WHERE d.pupil_id IN (OLD.pupil_id, NEW.pupil_id))
+BEGIN
   INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
     SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
     FROM pupil p WHERE p.id IN (OLD.pupil_id, NEW.pupil_id)
     ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
 END;
-CREATE TRIGGER tracker_facts_interview_deleted AFTER DELETE ON interview BEGIN
+CREATE TRIGGER tracker_facts_interview_deleted AFTER DELETE ON interview
+  WHEN EXISTS (SELECT 1 FROM destination d WHERE d.pupil_id = OLD.pupil_id)
+BEGIN
   INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
     SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
     FROM pupil p WHERE p.id = OLD.pupil_id

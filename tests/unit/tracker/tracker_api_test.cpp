@@ -120,7 +120,7 @@ class TrackerApi : public ::testing::Test {
     ASSERT_TRUE((*tx)->commit());
   }
 
-  UploadSummary upload(bool full = false, std::optional<SinkConfig> sink = std::nullopt,
+  UploadSummary upload(bool full = false, const std::optional<SinkConfig>& sink = std::nullopt,
                        int day = 24) {
     register_builtin_uploaders();
     auto uploader = make_uploader(sink.value_or(sink_), {dir_.path() / "data"});
@@ -366,6 +366,35 @@ TEST_F(TrackerApi, ANormalNightLooksOnlyAtPupilsWhoseFactsChanged) {
   EXPECT_EQ(renamed.schools[0].selection.without_agreement, 1);
   EXPECT_EQ(renamed.schools[0].sent, 0);
   EXPECT_EQ(mock_->acceptances().size(), 3U);  // 2 first night + U1's new version
+}
+
+// A pupil who joins (an MIS import marks nobody), is interviewed, then gets a first destination
+// is looked at the next night because of the destination.
+TEST_F(TrackerApi, ANewPupilsFirstDestinationIsSentTheNextNight) {
+  upload();
+  {
+    auto tx = store_->begin();
+    ASSERT_TRUE(tx);
+    PupilRecord r;
+    r.upn = upn(5);
+    r.surname = "Pupil";
+    r.forename = "P5";
+    r.dob = "2010-05-01";
+    r.nc_year = "11";
+    ASSERT_TRUE((*tx)->upsert_pupil(school_, "test", r));
+    ASSERT_TRUE((*tx)->commit());
+  }
+  const auto seq = store_->tracker_change_seq();
+  ASSERT_TRUE(seq);
+  interview(5, true);
+  EXPECT_EQ(store_->tracker_change_seq().value_or(-1), *seq);  // no destination: nothing to tell
+  destination(5, "intended", "320", "2026-11-21");
+  auto next = upload();
+  EXPECT_TRUE(next.schools[0].selection.incremental);
+  EXPECT_EQ(next.schools[0].selection.with_destination, 1);
+  EXPECT_EQ(next.schools[0].accepted, 1);
+  const auto held = mock_->records();
+  ASSERT_NE(held_with_upn(held, upn(5)), nullptr);
 }
 
 // Nothing in the store changes on the day a leaver's period ends; the record still goes out
