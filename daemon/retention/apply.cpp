@@ -16,6 +16,7 @@ void add(RetentionCounts& to, const RetentionCounts& c) {
   to.flags += c.flags;
   to.notes += c.notes;
   to.destinations += c.destinations;
+  to.guarantee_statuses += c.guarantee_statuses;
   to.pupils_removed += c.pupils_removed;
   to.pupils_pseudonymised += c.pupils_pseudonymised;
   to.outbox += c.outbox;
@@ -32,6 +33,7 @@ std::string audit_detail(const PupilAction& a, const RetentionCounts& c) {
   j["flags"] = c.flags;
   j["notes"] = c.notes;
   j["destinations"] = c.destinations;
+  j["guarantee_statuses"] = c.guarantee_statuses;
   j["outbox_messages"] = c.outbox;
   j["pupil_removed"] = c.pupils_removed > 0;
   return j.dump();

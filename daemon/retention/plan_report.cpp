@@ -128,6 +128,7 @@ nlohmann::ordered_json run_json(const Plan& plan, const RunResult& r) {
           {"flags", c.flags},
           {"notes", c.notes},
           {"destinations", c.destinations},
+          {"guarantee_statuses", c.guarantee_statuses},
           {"outbox_messages", c.outbox},
           {"audit_events", r.audit_events},
           {"transactions", r.transactions}};
@@ -141,8 +142,10 @@ void print_run(std::ostream& out, const Plan& plan, const RunResult& r) {
       << c.pupils_removed << " removed, " << c.pupils_pseudonymised << " pseudonymised); "
       << count_of(c.interviews, "interview", "interviews") << (pseudo ? " redacted" : " deleted")
       << "; deleted " << count_of(c.destinations, "destination", "destinations") << ", "
-      << count_of(c.flags, "flag", "flags") << ", " << count_of(c.notes, "note", "notes") << ", "
-      << count_of(c.outbox, "outbox message", "outbox messages") << ", "
+      << count_of(c.guarantee_statuses, "September Guarantee status",
+                  "September Guarantee statuses")
+      << ", " << count_of(c.flags, "flag", "flags") << ", " << count_of(c.notes, "note", "notes")
+      << ", " << count_of(c.outbox, "outbox message", "outbox messages") << ", "
       << count_of(r.audit_events, "audit event", "audit events") << '\n';
 }
 

@@ -186,6 +186,15 @@ StoreResult<SubjectAccess> gather_subject_access(Store& store, const PupilView& 
   auto destinations = store.pupil_destinations(pupil.id);
   if (!destinations) return std::unexpected(destinations.error());
   r.destinations = std::move(*destinations);
+  auto statuses = store.guarantee_statuses(pupil.id);
+  if (!statuses) return std::unexpected(statuses.error());
+  r.guarantee_statuses = std::move(*statuses);
+  auto opt_out = store.la_sharing_opt_out(pupil.id);
+  if (!opt_out) return std::unexpected(opt_out.error());
+  r.la_sharing_opt_out = std::move(*opt_out);
+  auto trackers = store.pupil_tracker_deliveries(pupil.id);
+  if (!trackers) return std::unexpected(trackers.error());
+  r.tracker_deliveries = std::move(*trackers);
   FlagFilter filter;
   filter.pupil_id = pupil.id;
   filter.open_only = false;
@@ -238,6 +247,27 @@ nlohmann::ordered_json subject_access_json(const SubjectAccess& r) {
   for (const auto& d : r.destinations)
     destinations.push_back(destination_json(d));
   j["destinations"] = std::move(destinations);
+  auto statuses = json::array();
+  for (const auto& g : r.guarantee_statuses) {
+    statuses.push_back(
+        {{"status", g.status}, {"recorded_on", or_null(g.recorded_on)}, {"source", g.source}});
+  }
+  j["september_guarantee_statuses"] = std::move(statuses);
+  j["la_sharing_opt_out"] = r.la_sharing_opt_out
+                                ? json{{"requested_by", r.la_sharing_opt_out->requested_by},
+                                       {"recorded_by", r.la_sharing_opt_out->recorded_by},
+                                       {"recorded_at", iso_utc(r.la_sharing_opt_out->recorded_at)}}
+                                : json(nullptr);
+  auto trackers = json::array();
+  for (const auto& t : r.tracker_deliveries) {
+    trackers.push_back({{"sink", t.sink},
+                        {"status", t.status},
+                        {"at", iso_utc(t.at)},
+                        {"tracker_ref", t.tracker_ref},
+                        {"detail", t.detail},
+                        {"version", t.version}});
+  }
+  j["tracker_deliveries"] = std::move(trackers);
   auto flags = json::array();
   for (const auto& f : r.flags)
     flags.push_back(flag_json(f));
@@ -365,6 +395,28 @@ std::string subject_access_html(const SubjectAccess& r) {
   out += "<h2>Destinations</h2>\n" +
          table({"Type", "Activity code", "Provider", "Course", "Starts", "Recorded on", "Source"},
                rows);
+  rows.clear();
+  for (const auto& g : r.guarantee_statuses)
+    rows.push_back({esc(g.status), esc(g.recorded_on), esc(g.source)});
+  out += "<h2>September Guarantee (as the local authority reported it)</h2>\n" +
+         table({"Status", "Recorded on", "Source"}, rows);
+  out += "<h2>Sharing with the local authority</h2>\n";
+  if (const auto& o = r.la_sharing_opt_out) {
+    out +=
+        "<p>Opted out of passing further information to the local authority (s72 Education "
+        "and Skills Act 2008), at the request of the " +
+        esc(o->requested_by) + "; recorded by " + esc(o->recorded_by) + " on " +
+        esc(iso_utc(o->recorded_at)) + ".</p>\n";
+  } else {
+    out += "<p class=\"none\">No opt-out recorded.</p>\n";
+  }
+  rows.clear();
+  for (const auto& t : r.tracker_deliveries) {
+    rows.push_back(
+        {esc(t.sink), esc(t.status), esc(iso_utc(t.at)), esc(t.tracker_ref), esc(t.detail)});
+  }
+  out += "<h2>Destination trackers sent this record</h2>\n" +
+         table({"Tracker", "Answer", "When", "Tracker's reference", "Reason"}, rows);
   rows.clear();
   for (const auto& f : r.flags) {
     rows.push_back({esc(f.flag.kind), esc(rag_text(f.flag.rag)), esc(f.flag.reason),

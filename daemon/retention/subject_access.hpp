@@ -25,7 +25,10 @@ struct SubjectAccess {
   std::vector<PupilGroupRow> groups;
   std::vector<InterviewRecord> interviews;
   std::vector<StoredDestination> destinations;
-  std::vector<FlagRow> flags;  // open and cleared
+  std::vector<GuaranteeStatus> guarantee_statuses;    // as the LA reported them
+  std::optional<LaSharingOptOut> la_sharing_opt_out;  // s72: no further information to the LA
+  std::vector<TrackerDelivery> tracker_deliveries;    // what each tracker was last sent
+  std::vector<FlagRow> flags;                         // open and cleared
   std::vector<FollowUpNote> notes;
   std::vector<ActionUpdate> ticks;
   std::vector<AuditEvent> audit;  // events about the pupil (any UPN they have had)

@@ -154,6 +154,17 @@ StoreResult<std::optional<GuaranteeStatus>> SqliteStore::guarantee_status(
   });
 }
 
+StoreResult<std::vector<GuaranteeStatus>> SqliteStore::guarantee_statuses(std::int64_t pupil) {
+  auto st = db_->prepare(
+      "SELECT status, recorded_on, source FROM guarantee_status WHERE pupil_id = ?1"
+      " ORDER BY received_ms, id");
+  CAREERLINK_TRY(st);
+  (*st)->bind(1, pupil);
+  return collect_rows(**st, [](const Statement& s) {
+    return GuaranteeStatus{s.text(0), s.opt_text(1), s.text(2)};
+  });
+}
+
 StoreResult<LatestDestinations> SqliteStore::latest_destinations(
     std::int64_t pupil, const std::optional<std::string>& as_of) {
   LatestDestinations out;

@@ -166,6 +166,11 @@ StoreResult<RetentionCounts> SqliteTransaction::apply_retention_step(const Reten
       auto gone = run_counted(db_, "DELETE FROM destination WHERE pupil_id = ?1", step.pupil);
       CAREERLINK_TRY(gone);
       c.destinations = *gone;
+      // The LA's September Guarantee statuses are destination data too: they go with them.
+      auto statuses =
+          run_counted(db_, "DELETE FROM guarantee_status WHERE pupil_id = ?1", step.pupil);
+      CAREERLINK_TRY(statuses);
+      c.guarantee_statuses = *statuses;
     }
   }
   // A message names a pupil when its payload holds one of their UPNs as a JSON string.

@@ -83,10 +83,12 @@ class SqliteStore final : public Store {
   StoreResult<std::optional<GuaranteeStatus>> guarantee_status(
       std::int64_t pupil, const std::optional<std::string>& as_of) override;
   StoreResult<std::optional<LaSharingOptOut>> la_sharing_opt_out(std::int64_t pupil) override;
+  StoreResult<std::vector<GuaranteeStatus>> guarantee_statuses(std::int64_t pupil) override;
   StoreResult<std::vector<TrackerSourceRow>> tracker_source_rows(
       SchoolId school, const std::optional<TrackerChangesSince>& since) override;
   StoreResult<std::vector<TrackerDelivery>> tracker_deliveries_of(
       std::string_view sink, std::span<const std::int64_t> pupils) override;
+  StoreResult<std::vector<TrackerDelivery>> pupil_tracker_deliveries(std::int64_t pupil) override;
   StoreResult<std::int64_t> tracker_change_seq() override;
   StoreResult<std::optional<TrackerCursor>> tracker_cursor(std::string_view sink,
                                                            SchoolId school) override;

@@ -327,6 +327,17 @@ StoreResult<std::vector<TrackerDelivery>> SqliteStore::tracker_deliveries_of(
   return out;
 }
 
+StoreResult<std::vector<TrackerDelivery>> SqliteStore::pupil_tracker_deliveries(
+    std::int64_t pupil) {
+  auto st = db_->prepare(
+      "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status, t.tracker_ref,"
+      " t.detail, t.at_ms FROM tracker_delivery t JOIN pupil p ON p.id = t.pupil_id"
+      " WHERE t.pupil_id = ?1 ORDER BY t.sink");
+  CAREERLINK_TRY(st);
+  (*st)->bind(1, pupil);
+  return sqlite::collect_rows(**st, read_delivery);
+}
+
 StoreResult<std::int64_t> SqliteStore::tracker_change_seq() {
   auto st = db_->prepare("SELECT COALESCE(MAX(seq), 0) FROM tracker_fact_change");
   CAREERLINK_TRY(st);

@@ -422,8 +422,8 @@ struct RetentionStep {
 // What one or more steps did.
 struct RetentionCounts {
   std::int64_t interviews = 0, plan_versions = 0, action_updates = 0, flags = 0, notes = 0,
-               destinations = 0, pupils_removed = 0, pupils_pseudonymised = 0, outbox = 0,
-               audit_repointed = 0;
+               destinations = 0, guarantee_statuses = 0, pupils_removed = 0,
+               pupils_pseudonymised = 0, outbox = 0, audit_repointed = 0;
 };
 
 // What a subject access export holds besides the guidance records other calls return.
@@ -601,6 +601,8 @@ class Store {
   virtual StoreResult<std::optional<GuaranteeStatus>> guarantee_status(
       std::int64_t pupil, const std::optional<std::string>& as_of) = 0;
   virtual StoreResult<std::optional<LaSharingOptOut>> la_sharing_opt_out(std::int64_t pupil) = 0;
+  // Every September Guarantee status the LA reported for the pupil, oldest first.
+  virtual StoreResult<std::vector<GuaranteeStatus>> guarantee_statuses(std::int64_t pupil) = 0;
   // Tracker uploads: every pupil of the school who has a destination, leavers included; with
   // `since`, only those of them it names (a normal night).
   virtual StoreResult<std::vector<TrackerSourceRow>> tracker_source_rows(
@@ -611,6 +613,9 @@ class Store {
   // The same for the given pupils only.
   virtual StoreResult<std::vector<TrackerDelivery>> tracker_deliveries_of(
       std::string_view sink, std::span<const std::int64_t> pupils) = 0;
+  // What every tracker sink last sent of one pupil (a subject access export: who holds what).
+  virtual StoreResult<std::vector<TrackerDelivery>> pupil_tracker_deliveries(
+      std::int64_t pupil) = 0;
   // The number of the latest change to any pupil's tracker facts (0: none yet).
   virtual StoreResult<std::int64_t> tracker_change_seq() = 0;
   virtual StoreResult<std::optional<TrackerCursor>> tracker_cursor(std::string_view sink,

@@ -199,9 +199,10 @@ class Retention : public ::testing::Test {
     EXPECT_EQ(
         sqlite3_open_v2((data_ / "careerlink.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr),
         SQLITE_OK);
-    for (const char* table : {"pupil", "pupil_identifier", "group_member", "interview",
-                              "plan_version", "plan_action", "action_update", "follow_up_note",
-                              "follow_up_flag", "destination", "outbox", "audit_event"}) {
+    for (const char* table :
+         {"pupil", "pupil_identifier", "group_member", "interview", "plan_version", "plan_action",
+          "action_update", "follow_up_note", "follow_up_flag", "destination", "guarantee_status",
+          "outbox", "audit_event"}) {
       sqlite3_stmt* st = nullptr;
       const std::string sql = std::string("SELECT count(*) FROM ") + table;
       EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK);
@@ -280,6 +281,16 @@ TEST_F(Retention, PreviewListsExactlyTheExpectedActionsAndChangesNothing) {
 }
 
 TEST_F(Retention, DeleteModeRemovesExactlyThoseAndASecondRunDoesNothing) {
+  {  // The LA's September Guarantee statuses go with the destinations (P2), not before (P3).
+    auto tx = store().begin();
+    ASSERT_TRUE(tx);
+    for (int n : {2, 3}) {
+      ASSERT_TRUE((*tx)->add_guarantee_status(school_, id(n), "la-survey",
+                                              GuaranteeStatus{"OFF", "2022-09-30", "la-survey"},
+                                              at(2022, 10, 1)));
+    }
+    ASSERT_TRUE((*tx)->commit());
+  }
   auto before = rows();
   auto r = cl({"retention", "run", "--as-of", kAsOf, "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -288,6 +299,7 @@ TEST_F(Retention, DeleteModeRemovesExactlyThoseAndASecondRunDoesNothing) {
   EXPECT_EQ(done["pupils_removed"], 1);
   EXPECT_EQ(done["interviews"], 1);
   EXPECT_EQ(done["destinations"], 3);
+  EXPECT_EQ(done["guarantee_statuses"], 1);
   EXPECT_EQ(done["outbox_messages"], 2);
   EXPECT_EQ(done["audit_events"], 3);
 
@@ -299,6 +311,9 @@ TEST_F(Retention, DeleteModeRemovesExactlyThoseAndASecondRunDoesNothing) {
   EXPECT_EQ(after["follow_up_note"], before["follow_up_note"] - 1);
   EXPECT_EQ(after["follow_up_flag"], before["follow_up_flag"] - 1);
   EXPECT_EQ(after["destination"], before["destination"] - 3);
+  EXPECT_EQ(after["guarantee_status"], before["guarantee_status"] - 1);
+  EXPECT_TRUE(store().guarantee_statuses(id(2))->empty());
+  EXPECT_EQ(store().guarantee_statuses(id(3))->size(), 1U);
   EXPECT_EQ(after["outbox"], before["outbox"] - 2);
   // 3 old events gone; the run's own: who ran it, the audit purge, one per pupil.
   EXPECT_EQ(after["audit_event"], before["audit_event"] - 3 + 1 + 1 + 2);
@@ -427,6 +442,20 @@ TEST(RetentionPlan, APupilOnRollIsNeverTouchedByTheDestinationsRule) {
 class SubjectAccess : public Retention {};
 
 TEST_F(SubjectAccess, ExportHoldsEveryKindOfRecordOfThePupilAndNothingOfAnother) {
+  {  // What the LA and a tracker were told, and the pupil's s72 opt-out.
+    auto tx = store().begin();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE((*tx)->set_la_sharing_opt_out(
+        id(1), LaSharingOptOut{"pupil", "cli:careers-leader", at(2026, 5, 1)}));
+    ASSERT_TRUE((*tx)->add_guarantee_status(school_, id(1), "la-survey",
+                                            GuaranteeStatus{"OFF", "2018-09-30", "la-survey"},
+                                            at(2018, 10, 1)));
+    const std::vector<TrackerDelivery> sent{
+        {"compass", id(1), {}, "v1", "k1", "accepted", "T-17", {}, at(2026, 6, 1)},
+        {"compass", id(4), {}, "v4", "k4", "accepted", "T-18", {}, at(2026, 6, 1)}};
+    ASSERT_TRUE((*tx)->record_tracker_deliveries(sent));
+    ASSERT_TRUE((*tx)->commit());
+  }
   const auto out = dir_.path() / "sar";
   std::filesystem::create_directories(out);
   auto r = cl({"pupils", "export", upn(1), "--out", out.string()});
@@ -444,6 +473,12 @@ TEST_F(SubjectAccess, ExportHoldsEveryKindOfRecordOfThePupilAndNothingOfAnother)
   EXPECT_EQ(j["interviews"][0]["plan_versions"][0]["summary"], "First plan");
   EXPECT_EQ(j["interviews"][0]["plan_versions"][1]["summary"], "Second plan");
   EXPECT_EQ(j["destinations"].size(), 1U);
+  ASSERT_EQ(j["september_guarantee_statuses"].size(), 1U);
+  EXPECT_EQ(j["september_guarantee_statuses"][0]["status"], "OFF");
+  EXPECT_EQ(j["la_sharing_opt_out"]["requested_by"], "pupil");
+  ASSERT_EQ(j["tracker_deliveries"].size(), 1U);  // P1's, not P4's
+  EXPECT_EQ(j["tracker_deliveries"][0]["sink"], "compass");
+  EXPECT_EQ(j["tracker_deliveries"][0]["tracker_ref"], "T-17");
   EXPECT_EQ(j["follow_up_flags"].size(), 1U);
   ASSERT_EQ(j["follow_up_notes"].size(), 1U);
   EXPECT_EQ(j["follow_up_notes"][0]["text"], "Spoke to P1 about college");
@@ -460,6 +495,9 @@ TEST_F(SubjectAccess, ExportHoldsEveryKindOfRecordOfThePupilAndNothingOfAnother)
   }
   const std::string html = test::read_file(out / ("subject-access-" + upn(1) + ".html"));
   EXPECT_NE(html.find("Spoke to P1 about college"), std::string::npos);
+  EXPECT_NE(html.find("T-17"), std::string::npos);
+  EXPECT_EQ(html.find("T-18"), std::string::npos);
+  EXPECT_NE(html.find("s72 Education and Skills Act 2008"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find(upn(4)), std::string::npos);
 
