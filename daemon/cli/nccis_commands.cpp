@@ -13,6 +13,7 @@
 
 #include "connectors/nccis/la_survey_import.hpp"
 #include "connectors/nccis/nccis_export.hpp"
+#include "connectors/nccis/s72_requester.hpp"
 #include "daemon/cli/cli_context.hpp"
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/exit_codes.hpp"
@@ -167,6 +168,16 @@ int set_sharing(Context& context, const SharingArgs& args) {
   const auto& p = **pupil;
   std::optional<LaSharingOptOut> opt_out;
   if (args.opt_out) {
+    if (auto problem = nccis::s72_requester_problem(p.dob, *args.opt_out, today_iso())) {
+      std::cerr << "careerlink pupils la-sharing: " << p.upn << ": " << *problem
+                << "; nothing recorded\n";
+      return exit_code::usage;
+    }
+    if (!p.dob || !nccis::sixteenth_birthday(*p.dob)) {
+      std::cout << p.upn << ": no date of birth held, so whether the " << *args.opt_out
+                << " may give this instruction (a parent under 16, the pupil from 16) was not "
+                   "checked\n";
+    }
     opt_out = LaSharingOptOut{*args.opt_out, operator_actor(), std::chrono::system_clock::now()};
   }
   auto tx = store->begin();

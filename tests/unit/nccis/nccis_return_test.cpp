@@ -23,6 +23,7 @@
 
 #include "connectors/nccis/nccis_export.hpp"
 #include "connectors/nccis/nccis_return.hpp"
+#include "connectors/nccis/s72_requester.hpp"
 #include "daemon/domain/upn.hpp"
 #include "daemon/store/store.hpp"
 #include "tests/unit/support/test_support.hpp"
@@ -223,6 +224,12 @@ TEST(NccisCommands, LaSharingExportAndMonthlyJob) {
       {"--data-dir", d, "audit", "list", "--action", "nccis.export", "--format", "json"});
   EXPECT_NE(audit.out.find("school:137942"), std::string::npos) << audit.out;
 
+  // Cara is 16 or over: a parent cannot give the instruction for her; nothing is recorded.
+  auto parent = test::run_careerlink(
+      {"--data-dir", d, "pupils", "la-sharing", upn(3), "--opt-out", "parent"});
+  EXPECT_EQ(parent.exit_code, 64);
+  EXPECT_NE(parent.err.find("16 or over"), std::string::npos) << parent.err;
+
   auto neither = test::run_careerlink({"--data-dir", d, "pupils", "la-sharing", upn(3)});
   EXPECT_EQ(neither.exit_code, 64);
   auto unknown = test::run_careerlink(
@@ -254,6 +261,26 @@ TEST(NccisCommands, LaSharingExportAndMonthlyJob) {
       {"--config", config.string(), "--data-dir", d, "jobs", "run", "la-return"});
   EXPECT_NE(job.exit_code, 0);
   EXPECT_NE((job.out + job.err).find("[nccis] folder"), std::string::npos) << job.out << job.err;
+}
+
+// "A parent (<16) or the student (16+)" (reference/careers-domain.md), on fixed dates.
+TEST(S72Requester, AParentUntilSixteenThenThePupil) {
+  EXPECT_EQ(s72_requester_problem("2011-05-10", "parent", "2027-05-09"), std::nullopt);
+  EXPECT_NE(s72_requester_problem("2011-05-10", "pupil", "2027-05-09"), std::nullopt);
+  EXPECT_EQ(s72_requester_problem("2011-05-10", "pupil", "2027-05-10"), std::nullopt);  // 16 today
+  const auto parent = s72_requester_problem("2011-05-10", "parent", "2027-05-10");
+  ASSERT_TRUE(parent);
+  EXPECT_NE(parent->find("16 or over"), std::string::npos);
+  const auto young = s72_requester_problem("2011-05-10", "pupil", "2026-11-24");
+  ASSERT_TRUE(young);
+  EXPECT_NE(young->find("16 on 2027-05-10"), std::string::npos) << *young;
+  // Born on 29 February: 16 years on is a leap year too, save across a century (2100 is not).
+  EXPECT_EQ(sixteenth_birthday("2012-02-29"), "2028-02-29");
+  EXPECT_EQ(sixteenth_birthday("2084-02-29"), "2100-03-01");
+  EXPECT_EQ(sixteenth_birthday("2011-02-29"), std::nullopt);  // not a date
+  // No date of birth to check against: not refused (the command says it was not checked).
+  EXPECT_EQ(s72_requester_problem(std::nullopt, "pupil", "2026-11-24"), std::nullopt);
+  EXPECT_EQ(s72_requester_problem("unknown", "parent", "2026-11-24"), std::nullopt);
 }
 
 }  // namespace
