@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "plugins/sims/atomic_files.hpp"
+#include "daemon/files/atomic_files.hpp"
 
 namespace careerlink::nccis {
 
@@ -10,8 +10,8 @@ std::expected<ExportResult, ExportError> export_return(Store& store, const Schoo
                                                        const ExportRequest& request) {
   auto data = build_return(store, school, request.as_of);
   if (!data) return std::unexpected(ExportError{"store: " + data.error().message, true});
-  if (auto written = write_file_atomically(request.out, render_return_csv(*data)); !written) {
-    return std::unexpected(ExportError{written.error(), false});
+  if (auto written = files::write_atomically(request.out, render_return_csv(*data)); !written) {
+    return std::unexpected(ExportError{written.error().to_string(), false});
   }
   ExportResult result{request.out, data->rows.size(), data->year11, data->leavers, data->opted_out};
   nlohmann::ordered_json detail{
@@ -43,7 +43,7 @@ std::expected<ExportResult, ExportError> write_monthly_return(Store& store,
                         "; import its pupils first or correct the job's run = \"nccis:<URN>\"",
                     false});
   }
-  if (auto made = sims::ensure_directory(folder); !made) {
+  if (auto made = files::ensure_directory(folder); !made) {
     return std::unexpected(ExportError{made.error().to_string(), false});
   }
   ExportRequest request;

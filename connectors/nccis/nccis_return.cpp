@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <array>
 
-#include "plugins/sims/atomic_files.hpp"
-
 namespace careerlink::nccis {
 namespace {
 
@@ -172,13 +170,6 @@ std::string render_return_csv(const NccisReturn& data) {
   for (const auto& row : data.rows)
     line(row);
   return text;
-}
-
-std::expected<void, std::string> write_file_atomically(const std::filesystem::path& file,
-                                                       std::string_view text) {
-  auto written = sims::write_atomically(file, text);
-  if (!written) return std::unexpected(written.error().to_string());
-  return {};
 }
 
 std::string monthly_file_name(std::string_view school_urn, std::string_view as_of) {

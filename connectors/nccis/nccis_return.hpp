@@ -41,11 +41,6 @@ StoreResult<NccisReturn> build_return(Store& store, const SchoolInfo& school,
 // CRLF line ends, header row first.
 std::string render_return_csv(const NccisReturn& data);
 
-// Writes `text` to `file` through a temporary file in the same folder and a rename, so the LA
-// (or a script) never reads half a file. The error says which file and why.
-std::expected<void, std::string> write_file_atomically(const std::filesystem::path& file,
-                                                       std::string_view text);
-
 // The monthly job's file name: nccis-<URN>-<YYYY-MM>.csv.
 std::string monthly_file_name(std::string_view school_urn, std::string_view as_of);
 

@@ -1,77 +1,18 @@
 #include "connectors/tracker/tracker_csv.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <spdlog/spdlog.h>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <cerrno>
-#include <cstring>
-#include <random>
+
+#include "daemon/files/atomic_files.hpp"
 
 namespace careerlink::tracker {
-namespace {
-
-std::string errno_text(int error) {
-  return std::strerror(error);
-}
-
-// Closes a descriptor on every path out.
-struct Fd {
-  int fd = -1;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-}  // namespace
 
 std::string tracker_csv_file_name(std::string_view profile, std::string_view school_urn,
                                   const UploadContext& context) {
   return fmt::format("{}-{}-{}{}.csv", profile, school_urn, context.night,
                      context.full ? "-full" : "");
-}
-
-std::expected<void, std::string> write_file_atomically(const std::filesystem::path& file,
-                                                       std::string_view content) {
-  const auto folder = file.parent_path();
-  std::random_device random;
-  const auto temp =
-      folder / fmt::format(".{}.{}-{:08x}.tmp", file.filename().string(), ::getpid(), random());
-  Fd out;
-  // 0640: the file holds pupils' personal data; the group may be the pickup agent's.
-  out.fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-  if (out.fd < 0)
-    return std::unexpected("cannot create " + temp.string() + ": " + errno_text(errno));
-  auto fail = [&](const std::string& what) {
-    const int error = errno;
-    ::close(out.fd);
-    out.fd = -1;
-    std::error_code ignored;
-    std::filesystem::remove(temp, ignored);
-    return std::unexpected(what + " " + temp.string() + ": " + errno_text(error));
-  };
-  for (std::size_t done = 0; done < content.size();) {
-    const ssize_t n = ::write(out.fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return fail("cannot write");
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(out.fd) != 0) return fail("cannot flush");
-  if (::close(out.fd) != 0) {
-    out.fd = -1;
-    return fail("cannot close");
-  }
-  out.fd = -1;
-  if (::rename(temp.c_str(), file.c_str()) != 0)
-    return fail("cannot rename to " + file.string() + ":");
-  // The rename itself must survive a power cut too.
-  Fd dir;
-  dir.fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir.fd >= 0) ::fsync(dir.fd);
-  return {};
 }
 
 TrackerCsvUploader::TrackerCsvUploader(TrackerCsvOptions options) : options_(std::move(options)) {}
@@ -91,9 +32,9 @@ std::expected<std::vector<RecordOutcome>, std::string> TrackerCsvUploader::uploa
     name = fmt::format("{}-{}.csv", stem, n);
   }
   const auto file = options_.folder / name;
-  if (auto written = write_file_atomically(file, csv_document(*options_.profile, records));
+  if (auto written = files::write_atomically(file, csv_document(*options_.profile, records));
       !written) {
-    return std::unexpected(written.error());
+    return std::unexpected(written.error().to_string());
   }
   spdlog::info("tracker sink \"{}\": school {}: {} records written to {}", options_.name,
                school_urn, records.size(), file.string());

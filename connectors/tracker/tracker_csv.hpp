@@ -35,11 +35,6 @@ class TrackerCsvUploader final : public Uploader {
 std::string tracker_csv_file_name(std::string_view profile, std::string_view school_urn,
                                   const UploadContext& context);
 
-// Writes `content` to `file` so a reader sees the old file or the whole new one, never part:
-// a temporary file in the same folder, fsync, rename over `file`, fsync the folder.
-std::expected<void, std::string> write_file_atomically(const std::filesystem::path& file,
-                                                       std::string_view content);
-
 std::expected<std::unique_ptr<Uploader>, std::string> make_tracker_csv_uploader(
     const SinkConfig& sink, const UploaderEnvironment& environment);
 

@@ -12,6 +12,7 @@
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/exit_codes.hpp"
 #include "daemon/cli/operator_identity.hpp"
+#include "daemon/cli/output_file.hpp"
 #include "daemon/domain/dates.hpp"
 #include "daemon/report/b8_csv.hpp"
 #include "daemon/report/b8_html.hpp"
@@ -27,30 +28,6 @@ struct B8Args {
   std::string format;
   std::optional<std::string> out;
 };
-
-// Writes beside the target and renames over it, so a reader never sees half a report.
-bool write_atomically(const std::filesystem::path& file, const std::string& text) {
-  const std::filesystem::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
-    os << text;
-    os.flush();
-    if (!os) {
-      std::cerr << "careerlink: cannot write " << tmp.string() << '\n';
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::cerr << "careerlink: cannot write " << file.string() << ": " << ec.message() << '\n';
-    std::filesystem::remove(tmp, ec);
-    return false;
-  }
-  return true;
-}
 
 int report_b8(Context& context, const B8Args& args) {
   const std::string as_of_text = args.as_of.value_or(today_iso());
@@ -82,7 +59,7 @@ int report_b8(Context& context, const B8Args& args) {
     std::cout << text;
     return std::cout ? exit_code::ok : exit_code::io_error;
   }
-  if (!write_atomically(*args.out, text)) return exit_code::io_error;
+  if (!write_output_file(*args.out, text)) return exit_code::io_error;
   std::cerr << "Benchmark 8 report for " << report->school_urn << " as of " << report->as_of
             << " written to " << *args.out << '\n';
   return exit_code::ok;

@@ -12,6 +12,7 @@
 #include "daemon/cli/commands.hpp"
 #include "daemon/cli/exit_codes.hpp"
 #include "daemon/cli/operator_identity.hpp"
+#include "daemon/cli/output_file.hpp"
 #include "daemon/cli/progress.hpp"
 #include "daemon/domain/dates.hpp"
 #include "daemon/domain/upn.hpp"
@@ -110,30 +111,6 @@ int run(Context& context, const RetentionArgs& args) {
   return exit_code::ok;
 }
 
-// Writes beside the target and renames over it, so nobody reads half an export.
-bool write_file(const std::filesystem::path& file, const std::string& text) {
-  const std::filesystem::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
-    os << text;
-    os.flush();
-    if (!os) {
-      std::cerr << "careerlink: cannot write " << tmp.string() << '\n';
-      std::error_code ignored;
-      std::filesystem::remove(tmp, ignored);
-      return false;
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::cerr << "careerlink: cannot write " << file.string() << ": " << ec.message() << '\n';
-    std::filesystem::remove(tmp, ec);
-    return false;
-  }
-  return true;
-}
-
 int export_pupil(Context& context, const ExportArgs& args) {
   Store* store = context.store();
   if (!store) return exit_code::io_error;
@@ -162,8 +139,8 @@ int export_pupil(Context& context, const ExportArgs& args) {
   const std::string stem = "subject-access-" + (*pupil)->upn;
   const auto json_file = dir / (stem + ".json");
   const auto html_file = dir / (stem + ".html");
-  if (!write_file(json_file, retention::subject_access_json(*record).dump(2) + "\n") ||
-      !write_file(html_file, retention::subject_access_html(*record))) {
+  if (!write_output_file(json_file, retention::subject_access_json(*record).dump(2) + "\n") ||
+      !write_output_file(html_file, retention::subject_access_html(*record))) {
     return exit_code::io_error;
   }
   std::cout << json_file.string() << '\n' << html_file.string() << '\n';

@@ -4,7 +4,7 @@
 
 #include <set>
 
-#include "plugins/sims/atomic_files.hpp"
+#include "daemon/files/atomic_files.hpp"
 #include "plugins/sims/plan_html.hpp"
 #include "plugins/sims/school_state.hpp"
 #include "plugins/sims/udf_csv.hpp"
@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::unexpected<std::string> failed(const FileError& e) {
+std::unexpected<std::string> failed(const files::FileError& e) {
   return std::unexpected(e.to_string());
 }
 
@@ -47,15 +47,15 @@ std::expected<SchoolUpdate, std::string> update_school(const fs::path& root,
   if (!fs::is_directory(root, ec))
     return std::unexpected("cannot use " + root.string() +
                            ": the folder is missing (is the share or drive connected?)");
-  if (auto made = ensure_directory(plans); !made) return failed(made.error());
-  auto lock = FolderLock::acquire(dir);
+  if (auto made = files::ensure_directory(plans); !made) return failed(made.error());
+  auto lock = files::FolderLock::acquire(dir);
   if (!lock) return failed(lock.error());
   // Left by a crash mid-write; safe to remove now that no other careerlink writes here.
-  remove_stale_temp_files(dir);
-  remove_stale_temp_files(plans);
+  files::remove_stale_temp_files(dir);
+  files::remove_stale_temp_files(plans);
 
   const auto state_file = dir / std::string(kStateFileName);
-  auto stored = read_if_exists(state_file);
+  auto stored = files::read_if_exists(state_file);
   if (!stored) return failed(stored.error());
   SchoolState state;
   state.school_urn = std::string(school_urn);
@@ -86,14 +86,14 @@ std::expected<SchoolUpdate, std::string> update_school(const fs::path& root,
     const auto file = plans / plan_file_name(upn);
     const auto& record = state.pupils.at(upn);
     if (record.status && record.status->plan) {
-      auto written = replace_if_changed(file, plan_document(*record.status, panel_url));
+      auto written = files::replace_if_changed(file, plan_document(*record.status, panel_url));
       if (!written) return failed(written.error());
       if (*written) {
         ++update.documents_written;
         spdlog::debug("sims: wrote plan document {}", file.string());
       }
     } else {
-      auto removed = remove_if_exists(file);
+      auto removed = files::remove_if_exists(file);
       if (!removed) return failed(removed.error());
       if (*removed) {
         ++update.documents_removed;
@@ -101,13 +101,13 @@ std::expected<SchoolUpdate, std::string> update_school(const fs::path& root,
       }
     }
   }
-  if (auto saved = replace_if_changed(state_file, state_text(state)); !saved)
+  if (auto saved = files::replace_if_changed(state_file, state_text(state)); !saved)
     return failed(saved.error());
-  auto udf = replace_if_changed(dir / std::string(kUdfFileName), udf_csv(state));
+  auto udf = files::replace_if_changed(dir / std::string(kUdfFileName), udf_csv(state));
   if (!udf) return failed(udf.error());
   update.udf_written = *udf;
-  if (auto removed =
-          replace_if_changed(dir / std::string(kRemovedPlansFileName), removed_plans_csv(state));
+  if (auto removed = files::replace_if_changed(dir / std::string(kRemovedPlansFileName),
+                                               removed_plans_csv(state));
       !removed)
     return failed(removed.error());
   for (const auto& [upn, record] : state.pupils)

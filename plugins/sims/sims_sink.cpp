@@ -7,7 +7,7 @@
 #include <map>
 #include <vector>
 
-#include "plugins/sims/atomic_files.hpp"
+#include "daemon/files/atomic_files.hpp"
 #include "plugins/sims/school_folder.hpp"
 #include "plugins/sims/sims_events.hpp"
 
@@ -144,8 +144,9 @@ std::expected<std::unique_ptr<outbox::Sink>, std::string> make_sims_sink(
   // A relative folder would land wherever the service happened to start.
   if (!options.folder.is_absolute())
     return fail("folder must be an absolute path, e.g. D:/careerlink/sims or /srv/careerlink/sims");
-  if (auto made = ensure_directory(options.folder); !made) return fail(made.error().to_string());
-  if (auto probe = probe_writable(options.folder); !probe)
+  if (auto made = files::ensure_directory(options.folder); !made)
+    return fail(made.error().to_string());
+  if (auto probe = files::probe_writable(options.folder); !probe)
     return fail("folder " + options.folder.string() +
                 " is not writable by careerlink: " + probe.error().to_string());
   if (auto url = settings.get("panel_url")) {

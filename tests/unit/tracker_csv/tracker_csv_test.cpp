@@ -9,6 +9,7 @@
 #include "connectors/tracker/tracker_csv.hpp"
 #include "connectors/tracker/tracker_upload.hpp"
 #include "daemon/domain/upn.hpp"
+#include "daemon/files/atomic_files.hpp"
 #include "daemon/guidance/guidance_json.hpp"
 #include "daemon/store/store.hpp"
 #include "tests/unit/support/test_support.hpp"
@@ -91,7 +92,7 @@ TEST(TrackerCsvWrite, ReplacesAnExistingFileWholeAndLeavesNoTemporaryFile) {
   test::TempDir dir;
   const auto file = dir.path() / "out.csv";
   test::write_file(file, std::string(10000, 'x'));
-  ASSERT_TRUE(write_file_atomically(file, "short\r\n"));
+  ASSERT_TRUE(files::write_atomically(file, "short\r\n"));
   EXPECT_EQ(test::read_file(file), "short\r\n");
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(dir.path()))
@@ -99,9 +100,10 @@ TEST(TrackerCsvWrite, ReplacesAnExistingFileWholeAndLeavesNoTemporaryFile) {
   EXPECT_EQ(names, std::vector<std::string>{"out.csv"});
   EXPECT_EQ(fs::status(file).permissions() & fs::perms::others_all, fs::perms::none);
 
-  const auto missing = write_file_atomically(dir.path() / "no-such-folder" / "x.csv", "x");
+  const auto missing = files::write_atomically(dir.path() / "no-such-folder" / "x.csv", "x");
   ASSERT_FALSE(missing);
-  EXPECT_NE(missing.error().find("cannot create"), std::string::npos) << missing.error();
+  EXPECT_NE(missing.error().to_string().find("no-such-folder"), std::string::npos)
+      << missing.error().to_string();
 }
 
 SinkConfig csv_sink(const fs::path& folder) {

@@ -1,7 +1,9 @@
-// Files that SIMS (or a member of staff) may open at any moment, so each one appears whole or not
-// at all: the content goes to a temporary file in the same folder, is flushed to disk, then
-// renamed over the old file (a rename within one folder replaces atomically on POSIX and NTFS).
-// A lock file keeps two careerlink processes from writing one school's folder at once.
+// Files someone else may open at any moment (SIMS reading its import folder, an LA officer
+// opening the NCCIS return, a tracker's pickup agent, a careers leader opening a report), so
+// each appears whole or not at all: the content goes to a temporary file in the same folder
+// (mode 0640 on POSIX: pupil data), is flushed to disk, then renamed over the old file (a rename
+// within one folder replaces atomically on POSIX and NTFS), and the folder is flushed. A lock
+// file keeps two careerlink processes from writing one school's folder at once.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-namespace careerlink::sims {
+namespace careerlink::files {
 
 // What went wrong with which file or folder, in words an operator can act on:
 // "cannot write D:/careerlink/sims/137942/careers-udf.csv: No space left on device".
@@ -81,4 +83,4 @@ class FolderLock {
 #endif
 };
 
-}  // namespace careerlink::sims
+}  // namespace careerlink::files

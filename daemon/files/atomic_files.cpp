@@ -1,4 +1,4 @@
-#include "plugins/sims/atomic_files.hpp"
+#include "daemon/files/atomic_files.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -17,7 +17,7 @@
 #include <cerrno>
 #endif
 
-namespace careerlink::sims {
+namespace careerlink::files {
 namespace fs = std::filesystem;
 
 namespace {
@@ -320,4 +320,4 @@ FolderLock::~FolderLock() {
   release();
 }
 
-}  // namespace careerlink::sims
+}  // namespace careerlink::files
