@@ -73,8 +73,10 @@ int status(Context& context, const TrackerArgs& args) {
       ++by_status[d.status];
       last = std::max(last, d.at);
     }
-    std::cout << fmt::format("{} ({}): {} pupils' records accepted, {} rejected{}\n", sink.name,
-                             sink.type, by_status["accepted"], by_status["rejected"],
+    const int accepted = by_status["accepted"];
+    std::cout << fmt::format("{} ({}): {} {} accepted, {} rejected{}\n", sink.name, sink.type,
+                             accepted, accepted == 1 ? "pupil's record" : "pupils' records",
+                             by_status["rejected"],
                              held->empty() ? "" : "; last answer " + iso_utc(last));
     for (const auto& d : *held) {
       if (!args.list && d.status == "accepted") continue;

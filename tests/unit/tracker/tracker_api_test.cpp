@@ -511,7 +511,7 @@ TEST_F(TrackerApi, TheCommandsUploadAndShowWhatTheTrackerHolds) {
       << up.out;
   auto status = with({"tracker", "status"});
   EXPECT_EQ(status.exit_code, 0) << status.err;
-  EXPECT_NE(status.out.find("1 pupils' records accepted, 1 rejected"), std::string::npos)
+  EXPECT_NE(status.out.find("1 pupil's record accepted, 1 rejected"), std::string::npos)
       << status.out;
   EXPECT_NE(status.out.find(upn(1)), std::string::npos);
   EXPECT_NE(status.out.find("unknown pupil"), std::string::npos);
