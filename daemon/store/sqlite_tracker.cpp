@@ -37,7 +37,17 @@ CREATE TABLE tracker_delivery (
 // is not a change at all. The marks go through `pupil`, so a mark for a pupil being deleted is
 // not made, and a deleted pupil's mark goes with them.
 std::string_view tracker_changes_sql() {
-  return R"sql(
+  // Each trigger marks the pupils `which` selects from `pupil`: numbered after every mark so far.
+  auto mark = [](std::string_view which) {
+    return std::string(
+               "  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)\n"
+               "    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1"
+               " FROM tracker_fact_change)\n    FROM pupil p WHERE ") +
+           std::string(which) +
+           "\n    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id,"
+           " seq = excluded.seq;\n";
+  };
+  static const std::string sql = std::string(R"sql(
 CREATE TABLE tracker_fact_change (
   pupil_id   INTEGER PRIMARY KEY,
   school_id  INTEGER NOT NULL,
@@ -67,60 +77,38 @@ CREATE TRIGGER tracker_facts_pupil_changed AFTER UPDATE OF school_id, upn, foren
     OR OLD.nc_year IS NOT NEW.nc_year OR OLD.leaving_date IS NOT NEW.leaving_date)
   AND EXISTS (SELECT 1 FROM destination d WHERE d.pupil_id = NEW.id)
 BEGIN
-  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
-    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
-    FROM pupil p WHERE p.id = NEW.id
-    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
-END;
+)sql") + mark("p.id = NEW.id") + R"sql(END;
 CREATE TRIGGER tracker_facts_pupil_deleted AFTER DELETE ON pupil BEGIN
   DELETE FROM tracker_fact_change WHERE pupil_id = OLD.id;
 END;
 
 CREATE TRIGGER tracker_facts_destination_added AFTER INSERT ON destination BEGIN
-  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
-    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
-    FROM pupil p WHERE p.id = NEW.pupil_id
-    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
-END;
+)sql" + mark("p.id = NEW.pupil_id") +
+                                 R"sql(END;
 CREATE TRIGGER tracker_facts_destination_changed AFTER UPDATE ON destination BEGIN
-  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
-    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
-    FROM pupil p WHERE p.id IN (OLD.pupil_id, NEW.pupil_id)
-    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
-END;
+)sql" + mark("p.id IN (OLD.pupil_id, NEW.pupil_id)") +
+                                 R"sql(END;
 CREATE TRIGGER tracker_facts_destination_deleted AFTER DELETE ON destination BEGIN
-  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
-    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
-    FROM pupil p WHERE p.id = OLD.pupil_id
-    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
-END;
+)sql" + mark("p.id = OLD.pupil_id") +
+                                 R"sql(END;
 
 CREATE TRIGGER tracker_facts_interview_added AFTER INSERT ON interview
   WHEN EXISTS (SELECT 1 FROM destination d WHERE d.pupil_id = NEW.pupil_id)
 BEGIN
-  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
-    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
-    FROM pupil p WHERE p.id = NEW.pupil_id
-    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
-END;
+)sql" + mark("p.id = NEW.pupil_id") +
+                                 R"sql(END;
 CREATE TRIGGER tracker_facts_interview_changed AFTER UPDATE OF pupil_id, date, updated_ms,
     share_with_trackers ON interview
   WHEN EXISTS (SELECT 1 FROM destination d WHERE d.pupil_id IN (OLD.pupil_id, NEW.pupil_id))
 BEGIN
-  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
-    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
-    FROM pupil p WHERE p.id IN (OLD.pupil_id, NEW.pupil_id)
-    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
-END;
+)sql" + mark("p.id IN (OLD.pupil_id, NEW.pupil_id)") +
+                                 R"sql(END;
 CREATE TRIGGER tracker_facts_interview_deleted AFTER DELETE ON interview
   WHEN EXISTS (SELECT 1 FROM destination d WHERE d.pupil_id = OLD.pupil_id)
 BEGIN
-  INSERT INTO tracker_fact_change (pupil_id, school_id, seq)
-    SELECT p.id, p.school_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM tracker_fact_change)
-    FROM pupil p WHERE p.id = OLD.pupil_id
-    ON CONFLICT (pupil_id) DO UPDATE SET school_id = excluded.school_id, seq = excluded.seq;
-END;
-)sql";
+)sql" + mark("p.id = OLD.pupil_id") +
+                                 "END;\n";
+  return sql;
 }
 }  // namespace sqlite
 

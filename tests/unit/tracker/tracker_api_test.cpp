@@ -46,16 +46,8 @@ class TrackerApi : public ::testing::Test {
     auto school = (*tx)->upsert_school(SchoolRecord{"8204321", kUrn, "Riverside Academy"});
     ASSERT_TRUE(school);
     school_ = *school;
-    for (int n = 1; n <= 4; ++n) {
-      PupilRecord r;
-      r.upn = upn(n);
-      r.surname = n == 1 ? "O'Brien, Jr" : "Pupil";
-      r.forename = "P" + std::to_string(n);
-      r.dob = "2010-0" + std::to_string(n) + "-01";
-      r.nc_year = n == 4 ? "10" : "11";
-      if (n == 3) r.leaving_date = "2026-07-20";
-      ASSERT_TRUE((*tx)->upsert_pupil(school_, "test", r));
-    }
+    for (int n = 1; n <= 4; ++n)
+      ASSERT_TRUE((*tx)->upsert_pupil(school_, "test", record(n)));
     ASSERT_TRUE((*tx)->commit());
     interview(1, true);
     interview(2, false);
@@ -77,6 +69,25 @@ class TrackerApi : public ::testing::Test {
     sink_.ca_file = pki_.ca_cert;
     sink_.timeout_seconds = 5;
     config_.sinks.push_back(sink_);
+  }
+
+  // Pupil n as the MIS sends them (the table at the top of this file; 5: a Y11 who joins later).
+  static PupilRecord record(int n) {
+    PupilRecord r;
+    r.upn = upn(n);
+    r.surname = n == 1 ? "O'Brien, Jr" : "Pupil";
+    r.forename = "P" + std::to_string(n);
+    r.dob = "2010-0" + std::to_string(n) + "-01";
+    r.nc_year = n == 4 ? "10" : "11";
+    if (n == 3) r.leaving_date = "2026-07-20";
+    return r;
+  }
+
+  void put(const PupilRecord& r) {
+    auto tx = store_->begin();
+    ASSERT_TRUE(tx);
+    ASSERT_TRUE((*tx)->upsert_pupil(school_, "test", r));
+    ASSERT_TRUE((*tx)->commit());
   }
 
   std::int64_t pupil_id(int n) {
@@ -327,39 +338,15 @@ TEST_F(TrackerApi, ANormalNightLooksOnlyAtPupilsWhoseFactsChanged) {
 
   auto seq = store_->tracker_change_seq();
   ASSERT_TRUE(seq);
-  {  // The MIS sync: every pupil written again as it was.
-    auto tx = store_->begin();
-    ASSERT_TRUE(tx);
-    for (int n = 1; n <= 4; ++n) {
-      auto view = store_->find_pupil(upn(n));
-      ASSERT_TRUE(view && *view);
-      PupilRecord r;
-      r.upn = upn(n);
-      r.surname = (*view)->surname;
-      r.forename = (*view)->forename;
-      r.dob = (*view)->dob;
-      r.nc_year = (*view)->nc_year;
-      r.leaving_date = (*view)->leaving_date;
-      ASSERT_TRUE((*tx)->upsert_pupil(school_, "test", r));
-    }
-    ASSERT_TRUE((*tx)->commit());
-  }
+  for (int n = 1; n <= 4; ++n)
+    put(record(n));  // the nightly MIS sync: every pupil written again as it was
   EXPECT_EQ(store_->tracker_change_seq().value_or(-1), *seq);
   auto quiet = upload();
   EXPECT_EQ(quiet.schools[0].selection.with_destination, 0);
 
-  {  // U2 changes name: looked at, still not agreed, so still not sent.
-    auto tx = store_->begin();
-    ASSERT_TRUE(tx);
-    PupilRecord r;
-    r.upn = upn(2);
-    r.surname = "Renamed";
-    r.forename = "P2";
-    r.dob = "2010-02-01";
-    r.nc_year = "11";
-    ASSERT_TRUE((*tx)->upsert_pupil(school_, "test", r));
-    ASSERT_TRUE((*tx)->commit());
-  }
+  auto renamed_u2 = record(2);  // U2 changes name: looked at, still not agreed, still not sent
+  renamed_u2.surname = "Renamed";
+  put(renamed_u2);
   EXPECT_GT(store_->tracker_change_seq().value_or(-1), *seq);
   auto renamed = upload();
   EXPECT_EQ(renamed.schools[0].selection.with_destination, 1);
@@ -372,18 +359,7 @@ TEST_F(TrackerApi, ANormalNightLooksOnlyAtPupilsWhoseFactsChanged) {
 // is looked at the next night because of the destination.
 TEST_F(TrackerApi, ANewPupilsFirstDestinationIsSentTheNextNight) {
   upload();
-  {
-    auto tx = store_->begin();
-    ASSERT_TRUE(tx);
-    PupilRecord r;
-    r.upn = upn(5);
-    r.surname = "Pupil";
-    r.forename = "P5";
-    r.dob = "2010-05-01";
-    r.nc_year = "11";
-    ASSERT_TRUE((*tx)->upsert_pupil(school_, "test", r));
-    ASSERT_TRUE((*tx)->commit());
-  }
+  put(record(5));
   const auto seq = store_->tracker_change_seq();
   ASSERT_TRUE(seq);
   interview(5, true);
