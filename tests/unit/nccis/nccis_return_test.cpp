@@ -82,7 +82,7 @@ void make_school(const std::filesystem::path& data_dir) {
     ASSERT_TRUE(match && *match);
     ids[p.n] = (*match)->id;
   }
-  auto destination = [&](int n, std::string source, std::string type, std::string code,
+  auto destination = [&](int n, const std::string& source, std::string type, std::string code,
                          std::string recorded_on) {
     guidance::Destination d;
     d.school_urn = "137942";
