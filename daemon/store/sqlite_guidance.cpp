@@ -324,6 +324,31 @@ StoreResult<std::optional<bool>> read_staff_consent(Connection& db, std::int64_t
   return std::optional<bool>{rows->front()};
 }
 
+guidance::Destination read_destination_columns(const Statement& s, int first) {
+  guidance::Destination d;
+  d.type = s.text(first);
+  d.activity_code = s.text(first + 1);
+  d.provider_name = s.opt_text(first + 2);
+  d.provider_urn = s.opt_text(first + 3);
+  d.provider_ukprn = s.opt_text(first + 4);
+  d.course = s.opt_text(first + 5);
+  d.start_date = s.opt_text(first + 6);
+  d.confirmed_by = s.opt_text(first + 7);
+  d.recorded_on = s.opt_text(first + 8);
+  return d;
+}
+
+StoredDestination read_stored_destination(const Statement& s) {
+  StoredDestination out;
+  out.id = s.int64(0);
+  out.source = s.text(1);
+  out.destination = read_destination_columns(s, 4);
+  out.destination.school_urn = s.opt_text(2).value_or("");
+  out.destination.pupil.upn = s.text(3);
+  out.received_at = from_ms(s.int64(13));
+  return out;
+}
+
 }  // namespace sqlite
 
 using sqlite::SqliteStore;
@@ -570,25 +595,7 @@ StoreResult<std::vector<StoredDestination>> SqliteStore::pupil_destinations(std:
       " JOIN school s ON s.id = d.school_id WHERE d.pupil_id = ?1 ORDER BY d.received_ms, d.id");
   CAREERLINK_TRY(st);
   (*st)->bind(1, pupil);
-  return sqlite::collect_rows(**st, [](Statement& s) {
-    StoredDestination out;
-    out.id = s.int64(0);
-    out.source = s.text(1);
-    auto& d = out.destination;
-    d.school_urn = s.opt_text(2).value_or("");
-    d.pupil.upn = s.text(3);
-    d.type = s.text(4);
-    d.activity_code = s.text(5);
-    d.provider_name = s.opt_text(6);
-    d.provider_urn = s.opt_text(7);
-    d.provider_ukprn = s.opt_text(8);
-    d.course = s.opt_text(9);
-    d.start_date = s.opt_text(10);
-    d.confirmed_by = s.opt_text(11);
-    d.recorded_on = s.opt_text(12);
-    out.received_at = from_ms(s.int64(13));
-    return out;
-  });
+  return sqlite::collect_rows(**st, read_stored_destination);
 }
 
 StoreResult<std::vector<std::int64_t>> SqliteStore::pupil_ids(std::optional<SchoolId> school) {

@@ -47,26 +47,6 @@ constexpr const char* kLatestDestinationSql =
     " ORDER BY COALESCE(d.recorded_on, strftime('%Y-%m-%d', d.received_ms / 1000, 'unixepoch'))"
     " DESC, d.received_ms DESC, d.id DESC LIMIT 1";
 
-StoredDestination read_destination(const Statement& s) {
-  StoredDestination out;
-  out.id = s.int64(0);
-  out.source = s.text(1);
-  auto& d = out.destination;
-  d.school_urn = s.opt_text(2).value_or("");
-  d.pupil.upn = s.text(3);
-  d.type = s.text(4);
-  d.activity_code = s.text(5);
-  d.provider_name = s.opt_text(6);
-  d.provider_urn = s.opt_text(7);
-  d.provider_ukprn = s.opt_text(8);
-  d.course = s.opt_text(9);
-  d.start_date = s.opt_text(10);
-  d.confirmed_by = s.opt_text(11);
-  d.recorded_on = s.opt_text(12);
-  out.received_at = from_ms(s.int64(13));
-  return out;
-}
-
 }  // namespace
 
 StoreResult<bool> SqliteTransaction::set_la_sharing_opt_out(
@@ -172,7 +152,7 @@ StoreResult<LatestDestinations> SqliteStore::latest_destinations(
     auto st = db_->prepare(kLatestDestinationSql);
     CAREERLINK_TRY(st);
     (*st)->bind(1, pupil).bind(2, type).bind(3, as_of);
-    auto row = first_row(**st, read_destination);
+    auto row = first_row(**st, read_stored_destination);
     CAREERLINK_TRY(row);
     (std::string_view(type) == "actual" ? out.actual : out.intended) = std::move(*row);
   }

@@ -253,4 +253,12 @@ class SqliteTransaction final : public StoreTransaction {
   bool done_ = false;
 };
 
+// Reading destinations (defined in sqlite_guidance.cpp), so every query that returns them
+// reads the same columns the same way. The nine columns d.type, d.activity_code,
+// d.provider_name, d.provider_urn, d.provider_ukprn, d.course, d.start_date, d.confirmed_by,
+// d.recorded_on, in that order from column `first`:
+guidance::Destination read_destination_columns(const Statement& s, int first);
+// d.id, d.source, s.urn, p.upn, then the nine above, then d.received_ms:
+StoredDestination read_stored_destination(const Statement& s);
+
 }  // namespace careerlink::sqlite

@@ -118,21 +118,6 @@ using sqlite::Statement;
 
 namespace {
 
-// The columns of a destination in the query below, from `first`.
-guidance::Destination read_destination(const Statement& s, int first) {
-  guidance::Destination d;
-  d.type = s.text(first);
-  d.activity_code = s.text(first + 1);
-  d.provider_name = s.opt_text(first + 2);
-  d.provider_urn = s.opt_text(first + 3);
-  d.provider_ukprn = s.opt_text(first + 4);
-  d.course = s.opt_text(first + 5);
-  d.start_date = s.opt_text(first + 6);
-  d.confirmed_by = s.opt_text(first + 7);
-  d.recorded_on = s.opt_text(first + 8);
-  return d;
-}
-
 // A pupil as a tracker may be told about them, with their latest interview's consent (an index
 // seek each); the WHERE clause is the caller's.
 constexpr std::string_view kSourcePupils =
@@ -216,7 +201,7 @@ StoreResult<std::vector<TrackerSourceRow>> SqliteStore::tracker_source_rows(
   CAREERLINK_TRY(destinations);
   (*destinations)->bind(1, school);
   auto latest = sqlite::collect_rows(**destinations, [&](Statement& s) {
-    return std::pair{s.int64(0), read_destination(s, 1)};
+    return std::pair{s.int64(0), sqlite::read_destination_columns(s, 1)};
   });
   CAREERLINK_TRY(latest);
   for (auto& [pupil, d] : *latest) {
@@ -268,8 +253,8 @@ StoreResult<std::vector<TrackerSourceRow>> SqliteStore::changed_source_rows(
     CAREERLINK_TRY(row);
     if (!*row) continue;  // gone since it changed
     (*destinations)->bind(1, id).bind(2, school);
-    auto latest =
-        sqlite::collect_rows(**destinations, [](Statement& s) { return read_destination(s, 1); });
+    auto latest = sqlite::collect_rows(
+        **destinations, [](Statement& s) { return sqlite::read_destination_columns(s, 1); });
     CAREERLINK_TRY(latest);
     for (auto& d : *latest)
       keep_if_latest(**row, std::move(d), urn);
