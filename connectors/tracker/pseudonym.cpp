@@ -80,4 +80,9 @@ std::string pseudonymous_upn(std::string_view key, std::string_view upn) {
   return "PSN" + to_hex(mac.data(), 10, true);
 }
 
+bool is_pseudonymous_upn(std::string_view upn) {
+  if (upn.size() != 23 || !upn.starts_with("PSN")) return false;
+  return upn.substr(3).find_first_not_of("0123456789ABCDEF") == std::string_view::npos;
+}
+
 }  // namespace careerlink::tracker

@@ -23,4 +23,8 @@ std::expected<std::string, std::string> load_pseudonym_key(const std::filesystem
 // UPN (a UPN is 13), so nobody mistakes one for the other.
 std::string pseudonymous_upn(std::string_view key, std::string_view upn);
 
+// Whether `upn` is already such a pseudonym (retention pseudonymises a pupil with this same
+// transform: reading one back, nothing transforms it twice).
+bool is_pseudonymous_upn(std::string_view upn);
+
 }  // namespace careerlink::tracker

@@ -93,7 +93,9 @@ StoreResult<Selection> select_records(Store& store, const Config& config, const 
       ++out.without_agreement;
       continue;
     }
-    const bool pseudonymised = pseudonymise(row, sink, options.today);
+    // A pupil retention has pseudonymised already holds the pseudonym: sent as it is.
+    const bool already = is_pseudonymous_upn(row.upn);
+    const bool pseudonymised = already || pseudonymise(row, sink, options.today);
     const std::string version = source_version(row, pseudonymised);
     if (!options.full) {
       auto it = last.find(row.pupil_id);
@@ -116,7 +118,7 @@ StoreResult<Selection> select_records(Store& store, const Config& config, const 
     r.actual = row.actual;
     r.pseudonymised = pseudonymised;
     if (pseudonymised) {
-      r.upn = pseudonymous_upn(options.pseudonym_key, row.upn);
+      r.upn = already ? row.upn : pseudonymous_upn(options.pseudonym_key, row.upn);
       r.forename = r.surname = std::string(kRedactedName);
       r.dob = std::string(kRedactedDob);
       for (auto* d : {&r.intended, &r.actual}) {

@@ -88,12 +88,14 @@ Plan plan(const Snapshot& snapshot, const Policy& policy, year_month_day as_of) 
     a.school_urn = p.school_urn;
     a.upns = p.upns;
     const std::int64_t guidance_held = p.interviews + p.flags + p.notes;
+    // The LA's September Guarantee statuses are destination data: they go with destinations.
+    const std::int64_t destinations_held = p.destinations + p.guarantee_statuses;
     const bool rolled = on_roll(p, out.as_of);
     if (p.pseudonymised_on) {
       // Pseudonymised by an earlier run; under mode = delete what is left of them goes.
       if (policy.mode == Mode::pseudonymise) continue;
       a.guidance = guidance_held > 0;
-      a.destinations = p.destinations > 0;
+      a.destinations = destinations_held > 0;
       a.remove_pupil = true;
       a.pseudonymised_before = true;
       a.reasons.push_back("pseudonymised on " + *p.pseudonymised_on + "; mode is now delete");
@@ -118,9 +120,9 @@ Plan plan(const Snapshot& snapshot, const Policy& policy, year_month_day as_of) 
         // never for a pupil still on roll (due.leaving is never set for them). A pupil on
         // roll is never pseudonymised: the next MIS import would bring their name back.
         a.guidance = due.age && guidance_held > 0;
-        a.destinations = p.destinations > 0;
+        a.destinations = destinations_held > 0;
         const std::int64_t left_over =
-            (a.guidance ? 0 : guidance_held) + (a.destinations ? 0 : p.destinations);
+            (a.guidance ? 0 : guidance_held) + (a.destinations ? 0 : destinations_held);
         a.remove_pupil = !rolled && left_over == 0;
       }
     }
@@ -132,7 +134,10 @@ Plan plan(const Snapshot& snapshot, const Policy& policy, year_month_day as_of) 
       a.flags = p.flags;
       a.notes = p.notes;
     }
-    if (a.destinations) a.destination_count = p.destinations;
+    if (a.destinations) {
+      a.destination_count = p.destinations;
+      a.guarantee_status_count = p.guarantee_statuses;
+    }
     if (auto it = snapshot.outbox_naming.find(p.id); it != snapshot.outbox_naming.end()) {
       a.outbox = it->second;
     }
@@ -153,6 +158,7 @@ Totals Plan::totals() const {
     t.flags += a.flags;
     t.notes += a.notes;
     t.destinations += a.destination_count;
+    t.guarantee_statuses += a.guarantee_status_count;
     t.outbox += a.outbox;
   }
   t.audit_events = audit_events;

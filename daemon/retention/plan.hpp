@@ -33,7 +33,7 @@ struct PupilAction {
   bool pseudonymised_before = false;  // by an earlier run: `upn` is already the pseudonym
   // How much is affected.
   std::int64_t interviews = 0, plan_versions = 0, action_updates = 0, flags = 0, notes = 0,
-               destination_count = 0, outbox = 0;
+               destination_count = 0, guarantee_status_count = 0, outbox = 0;
   // Why, for people: "25th birthday on 2026-03-01", "left on 2022-07-20; 3 years on 2025-07-20".
   std::vector<std::string> reasons;
   // Which rules fired, for the audit trail (no dates: a birthday would tell the DOB).
@@ -44,7 +44,7 @@ struct PupilAction {
 struct Totals {
   std::int64_t pupils = 0, pupils_removed = 0, pupils_pseudonymised = 0, interviews = 0,
                plan_versions = 0, action_updates = 0, flags = 0, notes = 0, destinations = 0,
-               outbox = 0, audit_events = 0;
+               guarantee_statuses = 0, outbox = 0, audit_events = 0;
 };
 
 struct Plan {

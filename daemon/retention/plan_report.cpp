@@ -26,6 +26,7 @@ nlohmann::ordered_json totals_json(const Totals& t) {
           {"flags", t.flags},
           {"notes", t.notes},
           {"destinations", t.destinations},
+          {"guarantee_statuses", t.guarantee_statuses},
           {"outbox_messages", t.outbox},
           {"audit_events", t.audit_events}};
 }
@@ -48,6 +49,10 @@ std::string describe(const PupilAction& a) {
   if (a.notes > 0) append(deleted, count_of(a.notes, "note", "notes"));
   if (a.destination_count > 0)
     append(deleted, count_of(a.destination_count, "destination", "destinations"));
+  if (a.guarantee_status_count > 0) {
+    append(deleted, count_of(a.guarantee_status_count, "September Guarantee status",
+                             "September Guarantee statuses"));
+  }
   if (a.outbox > 0) append(deleted, count_of(a.outbox, "outbox message", "outbox messages"));
   std::string out;
   if (a.pseudonymise) {
@@ -80,6 +85,7 @@ nlohmann::ordered_json plan_json(const Plan& plan) {
                    {"flags", a.flags},
                    {"notes", a.notes},
                    {"destinations", a.destination_count},
+                   {"guarantee_statuses", a.guarantee_status_count},
                    {"outbox_messages", a.outbox}};
     pupils.push_back(std::move(p));
   }
@@ -110,8 +116,10 @@ void print_plan(std::ostream& out, const Plan& plan) {
       << " removed, " << t.pupils_pseudonymised << " pseudonymised), "
       << count_of(t.interviews, "interview", "interviews") << ", "
       << count_of(t.destinations, "destination", "destinations") << ", "
-      << count_of(t.flags, "flag", "flags") << ", " << count_of(t.notes, "note", "notes") << ", "
-      << count_of(t.outbox, "outbox message", "outbox messages") << ", "
+      << count_of(t.guarantee_statuses, "September Guarantee status",
+                  "September Guarantee statuses")
+      << ", " << count_of(t.flags, "flag", "flags") << ", " << count_of(t.notes, "note", "notes")
+      << ", " << count_of(t.outbox, "outbox message", "outbox messages") << ", "
       << count_of(t.audit_events, "audit event", "audit events") << '\n';
 }
 

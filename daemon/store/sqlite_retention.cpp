@@ -230,6 +230,7 @@ StoreResult<std::vector<RetentionPupil>> SqliteStore::retention_pupils() {
       " (SELECT count(*) FROM follow_up_flag f WHERE f.pupil_id = p.id),"
       " (SELECT count(*) FROM follow_up_note n WHERE n.pupil_id = p.id),"
       " (SELECT count(*) FROM destination d WHERE d.pupil_id = p.id),"
+      " (SELECT count(*) FROM guarantee_status g WHERE g.pupil_id = p.id),"
       " (SELECT json_group_array(value) FROM (SELECT DISTINCT value FROM pupil_identifier x"
       "   WHERE x.pupil_id = p.id AND (x.kind = 'upn' OR x.kind = 'former_upn')"
       "   AND x.value <> p.upn ORDER BY value))"
@@ -249,9 +250,10 @@ StoreResult<std::vector<RetentionPupil>> SqliteStore::retention_pupils() {
     p.flags = s.int64(9);
     p.notes = s.int64(10);
     p.destinations = s.int64(11);
+    p.guarantee_statuses = s.int64(12);
     p.upns.push_back(p.upn);
     // Former UPNs come as a JSON array of plain strings (UPNs are letters and digits).
-    const std::string list = s.text(12);
+    const std::string list = s.text(13);
     std::size_t at = 0;
     while ((at = list.find('"', at)) != std::string::npos) {
       const std::size_t end = list.find('"', at + 1);

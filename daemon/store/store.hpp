@@ -404,7 +404,7 @@ struct RetentionPupil {
   std::vector<std::string> upns;  // every UPN the pupil has had, the current one first
   std::optional<std::string> dob, leaving_date, pseudonymised_on;
   std::int64_t interviews = 0, plan_versions = 0, action_updates = 0, flags = 0, notes = 0,
-               destinations = 0;
+               destinations = 0, guarantee_statuses = 0;
 };
 
 // One pupil's part of a retention run, as the retention engine decided it.

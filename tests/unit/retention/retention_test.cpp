@@ -41,8 +41,9 @@ TimePoint at(int y, unsigned m, unsigned d) {
 //               interview i1 with two plan versions, a tick, a note, a flag, an actual
 //               destination, an outbox message, audit events in 2023 (old) and 2026.
 //  P2 "Gone"    DOB 2005-05-05, left 2022-07-20 (3 years on 2025-07-20): interview i2, two
-//               destinations, an outbox message.
-//  P3 "Recent"  DOB 2006-06-06, left 2024-07-19 (3 years on 2027-07-19): one destination.
+//               destinations, a September Guarantee status, an outbox message.
+//  P3 "Recent"  DOB 2006-06-06, left 2024-07-19 (3 years on 2027-07-19): one destination, a
+//               September Guarantee status.
 //  P4 "Current" DOB 2010-01-01, on roll: interview i4, an intended destination, an outbox
 //               message, an audit event in 2026.
 // Audit events before 2024-09-01: two about outbox messages (2020, 2021) and P1's of 2023: 3.
@@ -106,6 +107,16 @@ class Retention : public ::testing::Test {
     destination(2, "actual", "2023-10-01");
     destination(3, "actual");
     destination(4, "intended");
+    {  // The LA's September Guarantee statuses go with the destinations (P2), not before (P3).
+      auto tx3 = store().begin();
+      ASSERT_TRUE(tx3);
+      for (int n : {2, 3}) {
+        ASSERT_TRUE((*tx3)->add_guarantee_status(school_, id(n), "la-survey",
+                                                 GuaranteeStatus{"OFF", "2022-09-30", "la-survey"},
+                                                 at(2022, 10, 1)));
+      }
+      ASSERT_TRUE((*tx3)->commit());
+    }
     audit(at(2020, 1, 1), "outbox:1");
     audit(at(2021, 6, 1), "outbox:2");
     audit(at(2023, 1, 1), "pupil:" + upn(1));
@@ -243,6 +254,7 @@ TEST_F(Retention, PreviewListsExactlyTheExpectedActionsAndChangesNothing) {
                                 {"flags", 1},
                                 {"notes", 1},
                                 {"destinations", 1},
+                                {"guarantee_statuses", 0},
                                 {"outbox_messages", 1}}));
 
   const json& p2 = plan["pupils"][1];
@@ -252,6 +264,7 @@ TEST_F(Retention, PreviewListsExactlyTheExpectedActionsAndChangesNothing) {
   EXPECT_TRUE(p2["destinations"]);
   EXPECT_FALSE(p2["remove_pupil"]);
   EXPECT_EQ(p2["counts"]["destinations"], 2);
+  EXPECT_EQ(p2["counts"]["guarantee_statuses"], 1);
   EXPECT_EQ(p2["counts"]["interviews"], 0);
   EXPECT_EQ(p2["counts"]["outbox_messages"], 1);
 
@@ -260,6 +273,7 @@ TEST_F(Retention, PreviewListsExactlyTheExpectedActionsAndChangesNothing) {
   EXPECT_EQ(plan["totals"]["pupils"], 2);
   EXPECT_EQ(plan["totals"]["pupils_removed"], 1);
   EXPECT_EQ(plan["totals"]["destinations"], 3);
+  EXPECT_EQ(plan["totals"]["guarantee_statuses"], 1);
   EXPECT_EQ(plan["totals"]["outbox_messages"], 2);
 
   // Nothing changed but the audit event of the preview itself.
@@ -275,22 +289,15 @@ TEST_F(Retention, PreviewListsExactlyTheExpectedActionsAndChangesNothing) {
                                    "note, 1 destination, 1 outbox message; remove the pupil"),
             std::string::npos)
       << text.out;
+  EXPECT_NE(text.out.find(upn(2) + "  delete 2 destinations, 1 September Guarantee status"),
+            std::string::npos)
+      << text.out;
   EXPECT_NE(text.out.find("25th birthday on 2026-03-01"), std::string::npos);
   EXPECT_NE(text.out.find("Total: 2 pupils (1 removed, 0 pseudonymised)"), std::string::npos);
   EXPECT_EQ(text.out.find("Adult"), std::string::npos);  // UPNs, never names
 }
 
 TEST_F(Retention, DeleteModeRemovesExactlyThoseAndASecondRunDoesNothing) {
-  {  // The LA's September Guarantee statuses go with the destinations (P2), not before (P3).
-    auto tx = store().begin();
-    ASSERT_TRUE(tx);
-    for (int n : {2, 3}) {
-      ASSERT_TRUE((*tx)->add_guarantee_status(school_, id(n), "la-survey",
-                                              GuaranteeStatus{"OFF", "2022-09-30", "la-survey"},
-                                              at(2022, 10, 1)));
-    }
-    ASSERT_TRUE((*tx)->commit());
-  }
   auto before = rows();
   auto r = cl({"retention", "run", "--as-of", kAsOf, "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

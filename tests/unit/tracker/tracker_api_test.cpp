@@ -395,6 +395,38 @@ TEST_F(TrackerApi, ALeaverIsSentPseudonymisedOnTheNightThePeriodEnds) {
   EXPECT_EQ(held.size(), 2U);
 }
 
+// Retention pseudonymises a leaver in the store with the same transform: the tracker record keeps
+// that one pseudonym (not a pseudonym of the pseudonym).
+TEST_F(TrackerApi, APupilRetentionPseudonymisedKeepsOnePseudonym) {
+  upload();
+  const auto key = load_pseudonym_key(dir_.path() / "data");
+  ASSERT_TRUE(key);
+  const std::string pseudonym = pseudonymous_upn(*key, upn(3));
+  EXPECT_TRUE(is_pseudonymous_upn(pseudonym));
+  EXPECT_FALSE(is_pseudonymous_upn(upn(3)));
+  EXPECT_FALSE(is_pseudonymous_upn("PSN" + std::string(20, 'g')));
+  {
+    auto tx = store_->begin();
+    ASSERT_TRUE(tx);
+    RetentionStep step;
+    step.pupil = pupil_id(3);
+    step.upns = {upn(3)};
+    step.pseudonymise = true;
+    step.pseudonym = pseudonym;
+    step.on_date = "2026-11-24";
+    ASSERT_TRUE((*tx)->apply_retention_step(step));
+    ASSERT_TRUE((*tx)->commit());
+  }
+  auto next = upload(false, std::nullopt, 25);
+  EXPECT_EQ(next.schools[0].selection.with_destination, 1);  // its facts changed
+  const auto held = mock_->records();
+  EXPECT_EQ(held.size(), 2U);
+  const auto* leaver = held_with_upn(held, pseudonym);
+  ASSERT_NE(leaver, nullptr);
+  EXPECT_EQ((*leaver)["surname"], "Redacted");
+  EXPECT_EQ(held_with_upn(held, pseudonymous_upn(*key, pseudonym)), nullptr);
+}
+
 // What decides eligibility is config, not store facts: when it changes, the whole roll is read.
 TEST_F(TrackerApi, ANewLawfulBasisLooksAtTheWholeRollAgain) {
   auto first = upload();
