@@ -149,6 +149,11 @@ constexpr std::string_view kSourceDestinations =
 constexpr std::string_view kLatestFirst =
     "type, COALESCE(recorded_on, '') DESC, received_ms DESC, id DESC";
 
+// The columns read_delivery reads, the UPN from the pupil `p`; the FROM clause is the caller's.
+constexpr std::string_view kDeliveryColumns =
+    "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status, t.tracker_ref,"
+    " t.detail, t.at_ms FROM ";
+
 TrackerDelivery read_delivery(const Statement& s) {
   TrackerDelivery d;
   d.sink = s.text(0);
@@ -267,16 +272,14 @@ StoreResult<std::vector<TrackerDelivery>> SqliteStore::tracker_deliveries(
     std::string_view sink, std::optional<SchoolId> school) {
   // One school: its pupils by index, then each one's row by the primary key (sink, pupil), not
   // every delivery of the sink filtered afterwards (CROSS JOIN fixes SQLite's join order).
-  auto st = school
-                ? db_->prepare(
-                      "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status,"
-                      " t.tracker_ref, t.detail, t.at_ms FROM pupil p CROSS JOIN tracker_delivery t"
-                      " ON t.sink = ?1 AND t.pupil_id = p.id WHERE p.school_id = ?2"
-                      " ORDER BY t.pupil_id")
-                : db_->prepare(
-                      "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status,"
-                      " t.tracker_ref, t.detail, t.at_ms FROM tracker_delivery t JOIN pupil p"
-                      " ON p.id = t.pupil_id WHERE t.sink = ?1 ORDER BY t.pupil_id");
+  static const std::string of_school =
+      std::string(kDeliveryColumns) +
+      "pupil p CROSS JOIN tracker_delivery t ON t.sink = ?1 AND t.pupil_id = p.id"
+      " WHERE p.school_id = ?2 ORDER BY t.pupil_id";
+  static const std::string of_sink =
+      std::string(kDeliveryColumns) +
+      "tracker_delivery t JOIN pupil p ON p.id = t.pupil_id WHERE t.sink = ?1 ORDER BY t.pupil_id";
+  auto st = db_->prepare(school ? of_school.c_str() : of_sink.c_str());
   CAREERLINK_TRY(st);
   (*st)->bind(1, sink);
   if (school) (*st)->bind(2, *school);
@@ -285,10 +288,10 @@ StoreResult<std::vector<TrackerDelivery>> SqliteStore::tracker_deliveries(
 
 StoreResult<std::vector<TrackerDelivery>> SqliteStore::tracker_deliveries_of(
     std::string_view sink, std::span<const std::int64_t> pupils) {
-  auto st = db_->prepare(
-      "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status, t.tracker_ref,"
-      " t.detail, t.at_ms FROM tracker_delivery t JOIN pupil p ON p.id = t.pupil_id"
-      " WHERE t.sink = ?1 AND t.pupil_id = ?2");
+  static const std::string sql =
+      std::string(kDeliveryColumns) +
+      "tracker_delivery t JOIN pupil p ON p.id = t.pupil_id WHERE t.sink = ?1 AND t.pupil_id = ?2";
+  auto st = db_->prepare(sql.c_str());
   CAREERLINK_TRY(st);
   std::vector<TrackerDelivery> out;
   for (const auto pupil : pupils) {
@@ -302,10 +305,10 @@ StoreResult<std::vector<TrackerDelivery>> SqliteStore::tracker_deliveries_of(
 
 StoreResult<std::vector<TrackerDelivery>> SqliteStore::pupil_tracker_deliveries(
     std::int64_t pupil) {
-  auto st = db_->prepare(
-      "SELECT t.sink, t.pupil_id, p.upn, t.version, t.idempotency_key, t.status, t.tracker_ref,"
-      " t.detail, t.at_ms FROM tracker_delivery t JOIN pupil p ON p.id = t.pupil_id"
-      " WHERE t.pupil_id = ?1 ORDER BY t.sink");
+  static const std::string sql =
+      std::string(kDeliveryColumns) +
+      "tracker_delivery t JOIN pupil p ON p.id = t.pupil_id WHERE t.pupil_id = ?1 ORDER BY t.sink";
+  auto st = db_->prepare(sql.c_str());
   CAREERLINK_TRY(st);
   (*st)->bind(1, pupil);
   return sqlite::collect_rows(**st, read_delivery);
